@@ -1,0 +1,235 @@
+"""Hashes, the hash chain and the RFC 6962 / RFC 9162 Merkle tree over sealed events: pure, no I/O."""
+from __future__ import annotations
+
+import hashlib
+import struct
+from collections.abc import Callable, Iterable, Sequence
+
+HASH_SIZE = 32
+GENESIS = bytes(HASH_SIZE)
+EMPTY_ROOT = hashlib.sha256(b"").digest()
+MAX_TREE_SIZE = 1 << 62
+
+_sha256 = hashlib.sha256
+_EVENT_HEADER = struct.Struct(">4sIqIQ").pack
+_EVENT_TAG = b"CLE1"
+
+Node = tuple[int, int, bytes]
+GetNode = Callable[[int, int], bytes]
+
+
+def event_hash(originator_id: str, version: int, topic: str, state: bytes) -> bytes:
+    """SHA-256 over a length-prefixed encoding of an event's identity, topic and stored state bytes."""
+    oid = originator_id.encode()
+    top = topic.encode()
+    return _sha256(_EVENT_HEADER(_EVENT_TAG, len(oid), version, len(top), len(state)) + oid + top + state).digest()
+
+
+def chain_hash(prev: bytes, event_hash: bytes) -> bytes:
+    """The next link of the hash chain; the first event's `prev` is GENESIS (32 zero bytes)."""
+    return _sha256(b"\x02" + prev + event_hash).digest()
+
+
+def leaf_hash(data: bytes) -> bytes:
+    """RFC 6962 leaf hash: SHA-256(0x00 ‖ data)."""
+    return _sha256(b"\x00" + data).digest()
+
+
+def node_hash(left: bytes, right: bytes) -> bytes:
+    """RFC 6962 interior node hash: SHA-256(0x01 ‖ left ‖ right)."""
+    return _sha256(b"\x01" + left + right).digest()
+
+
+def frontier_levels(size: int) -> list[int]:
+    """Levels of the perfect subtrees on the right edge of a tree of `size` leaves, left to right."""
+    return [level for level in range(size.bit_length() - 1, -1, -1) if size >> level & 1]
+
+
+def append_leaf(frontier: list[bytes], size: int, leaf: bytes) -> list[Node]:
+    """Append `leaf` at index `size`, updating `frontier` in place; return the new interior nodes."""
+    nodes: list[Node] = []
+    index, level, digest = size, 0, leaf
+    while index & 1:
+        digest = _sha256(b"\x01" + frontier.pop() + digest).digest()
+        index >>= 1
+        level += 1
+        nodes.append((level, index, digest))
+    frontier.append(digest)
+    return nodes
+
+
+def extend(
+    size: int, chain: bytes, frontier: list[bytes], items: Iterable[tuple[str, int, str, bytes]]
+) -> tuple[list[tuple[int, bytes, bytes]], list[Node], bytes]:
+    """Seal events in log order: return (leaf index, event hash, chain hash) each, new nodes, chain head."""
+    sha, pack, tag, zero, one = _sha256, _EVENT_HEADER, _EVENT_TAG, b"\x00", b"\x01"
+    pop, push = frontier.pop, frontier.append
+    seals: list[tuple[int, bytes, bytes]] = []
+    nodes: list[Node] = []
+    topics: dict[str, bytes] = {}
+    for originator_id, version, topic, state in items:
+        oid = originator_id.encode()
+        top = topics.get(topic) or topics.setdefault(topic, topic.encode())
+        digest = sha(pack(tag, len(oid), version, len(top), len(state)) + oid + top + state).digest()
+        chain = sha(b"\x02" + chain + digest).digest()
+        seals.append((size, digest, chain))
+        node, index, level = sha(zero + digest).digest(), size, 0
+        while index & 1:
+            node = sha(one + pop() + node).digest()
+            index >>= 1
+            level += 1
+            nodes.append((level, index, node))
+        push(node)
+        size += 1
+    return seals, nodes, chain
+
+
+def root_from_frontier(frontier: Sequence[bytes]) -> bytes:
+    """The Merkle tree hash of a tree given by its right-edge perfect subtree roots (left to right)."""
+    if not frontier:
+        return EMPTY_ROOT
+    root = frontier[-1]
+    for digest in reversed(frontier[:-1]):
+        root = node_hash(digest, root)
+    return root
+
+
+def pack_frontier(frontier: Sequence[bytes]) -> bytes:
+    """The frontier as one blob of concatenated 32-byte hashes."""
+    return b"".join(frontier)
+
+
+def unpack_frontier(blob: bytes, size: int) -> list[bytes]:
+    """The frontier stored by `pack_frontier`, checked against the tree size it belongs to."""
+    count = bin(size).count("1")
+    if len(blob) != count * HASH_SIZE:
+        raise ValueError(f"frontier holds {len(blob) // HASH_SIZE} hashes, a tree of {size} needs {count}")
+    return [bytes(blob[i:i + HASH_SIZE]) for i in range(0, len(blob), HASH_SIZE)]
+
+
+def _split(width: int) -> int:
+    """The largest power of two strictly less than `width` (width >= 2)."""
+    return 1 << (width - 1).bit_length() - 1
+
+
+def _subtree(start: int, end: int, get_node: GetNode, memo: dict[tuple[int, int], bytes]) -> bytes:
+    """MTH(D[start:end]) from stored complete nodes; `start` is aligned as in RFC 6962 decompositions."""
+    width = end - start
+    if width & (width - 1) == 0:
+        level = width.bit_length() - 1
+        return get_node(level, start >> level)
+    if (start, end) not in memo:
+        k = _split(width)
+        memo[start, end] = node_hash(_subtree(start, start + k, get_node, memo),
+                                     _subtree(start + k, end, get_node, memo))
+    return memo[start, end]
+
+
+def inclusion_proof(index: int, size: int, get_node: GetNode) -> list[bytes]:
+    """RFC 6962 PATH(index, D[size]): the audit path, leaf sibling first."""
+    if not 0 <= index < size:
+        raise ValueError(f"leaf index {index} is outside a tree of {size} leaves")
+    memo: dict[tuple[int, int], bytes] = {}
+    path: list[bytes] = []
+    lo, hi = 0, size
+    while hi - lo > 1:
+        k = _split(hi - lo)
+        if index < lo + k:
+            path.append(_subtree(lo + k, hi, get_node, memo))
+            hi = lo + k
+        else:
+            path.append(_subtree(lo, lo + k, get_node, memo))
+            lo += k
+    path.reverse()
+    return path
+
+
+def consistency_proof(old_size: int, new_size: int, get_node: GetNode) -> list[bytes]:
+    """RFC 6962 PROOF(old_size, D[new_size]); empty when old_size is 0 or equals new_size."""
+    if not 0 <= old_size <= new_size:
+        raise ValueError(f"no consistency proof from a tree of {old_size} to a tree of {new_size}")
+    if old_size in (0, new_size):
+        return []
+    memo: dict[tuple[int, int], bytes] = {}
+    path: list[bytes] = []
+    lo, hi, m, complete = 0, new_size, old_size, True
+    while m != hi - lo:
+        k = _split(hi - lo)
+        if m <= k:
+            path.append(_subtree(lo + k, hi, get_node, memo))
+            hi = lo + k
+        else:
+            path.append(_subtree(lo, lo + k, get_node, memo))
+            lo, m, complete = lo + k, m - k, False
+    if not complete:
+        path.append(_subtree(lo, hi, get_node, memo))
+    path.reverse()
+    return path
+
+
+def _well_formed(proof: Sequence[bytes]) -> bool:
+    """Every proof element is a 32-byte hash."""
+    return all(isinstance(p, bytes) and len(p) == HASH_SIZE for p in proof)
+
+
+def root_from_inclusion(leaf: bytes, index: int, size: int, proof: Sequence[bytes]) -> bytes | None:
+    """The root an inclusion proof leads to (RFC 9162 §2.1.3.2), or None if the proof is malformed."""
+    if not (0 <= index < size <= MAX_TREE_SIZE) or not _well_formed(proof):
+        return None
+    fn, sn, r = index, size - 1, leaf
+    for p in proof:
+        if sn == 0:
+            return None
+        if fn & 1 or fn == sn:
+            r = node_hash(p, r)
+            if not fn & 1:
+                while not (fn & 1 or fn == 0):
+                    fn >>= 1
+                    sn >>= 1
+        else:
+            r = node_hash(r, p)
+        fn >>= 1
+        sn >>= 1
+    return r if sn == 0 else None
+
+
+def verify_inclusion(leaf_hash: bytes, index: int, size: int, proof: Sequence[bytes], root: bytes) -> bool:
+    """Whether `proof` shows the leaf at `index` is in the tree of `size` leaves with `root` (RFC 9162 §2.1.3.2)."""
+    return root_from_inclusion(leaf_hash, index, size, proof) == root
+
+
+def verify_consistency(
+    old_size: int, new_size: int, old_root: bytes, new_root: bytes, proof: Sequence[bytes]
+) -> bool:
+    """Whether `proof` shows the tree (old_size, old_root) is a prefix of (new_size, new_root) (RFC 9162 §2.1.4.2)."""
+    if not (0 <= old_size <= new_size <= MAX_TREE_SIZE) or not _well_formed(proof):
+        return False
+    if old_size == new_size:
+        return not proof and old_root == new_root
+    if old_size == 0:
+        return not proof and old_root == EMPTY_ROOT
+    if not proof:
+        return False
+    path = list(proof)
+    if old_size & (old_size - 1) == 0:
+        path.insert(0, old_root)
+    fn, sn = old_size - 1, new_size - 1
+    while fn & 1:
+        fn >>= 1
+        sn >>= 1
+    fr = sr = path[0]
+    for c in path[1:]:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            fr = node_hash(c, fr)
+            sr = node_hash(c, sr)
+            if not fn & 1:
+                while not (fn & 1 or fn == 0):
+                    fn >>= 1
+                    sn >>= 1
+        else:
+            sr = node_hash(sr, c)
+        fn >>= 1
+        sn >>= 1
+    return fr == old_root and sr == new_root and sn == 0

@@ -1,0 +1,48 @@
+"""The base of the ledger's aggregates: a stream of decisions, kept as facts in recording order."""
+from __future__ import annotations
+
+from typing import Any, ClassVar
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from ledger.events import Decided, event_kwargs, stream_id
+from ledger.facts import Fact
+
+
+class Subject(Aggregate):
+    """A cadre, a leading post or a unit: whatever decisions are recorded about."""
+
+    subject_key: ClassVar[str] = ""
+    events_by_type: ClassVar[dict[str, type[Decided]]] = {}
+
+    # Attributes, set by the first event (annotations here would become __init__ parameters):
+    # key: str — the natural key; facts: list[Fact] — the decisions, in recording order.
+
+    @classmethod
+    def stream(cls, key: str) -> str:
+        """The stream name of a subject: `cadre/HB-1`, `post/…`, `unit/…`."""
+        return f"{cls.subject_key}/{key}"
+
+    @classmethod
+    def id_for(cls, key: str) -> UUID:
+        """The aggregate id: uuid5 of the stream name."""
+        return stream_id(cls.stream(key))
+
+    @classmethod
+    def open(cls, decision: dict[str, Any], actor: str, override_reason: str | None = None) -> Subject:
+        """A new subject whose first event records `decision`."""
+        created = cls.events_by_type[decision["type"]]
+        key = decision[cls.subject_key]
+        return cls._create(created, id=cls.id_for(key), key=key,
+                           **event_kwargs(decision, cls.subject_key, actor, override_reason))
+
+    def record(self, decision: dict[str, Any], actor: str, override_reason: str | None = None) -> None:
+        """Append `decision` to this subject's stream (checks are the caller's)."""
+        event_class = self.events_by_type[decision["type"]]
+        self.trigger_event(event_class, **event_kwargs(decision, self.subject_key, actor, override_reason))
+
+
+def events_table(*classes: type[Decided]) -> dict[str, type[Decided]]:
+    """decision type → event class."""
+    return {c.decision_type: c for c in classes}

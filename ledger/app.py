@@ -1,0 +1,117 @@
+"""CadreLedger: the application. Records decisions and answers questions, returning plain data."""
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timezone
+from typing import Any
+from uuid import UUID
+
+import psycopg
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Snapshot
+from eventsourcing.persistence import PersistenceError, Transcoder
+
+from ledger.aggregate import Subject
+from ledger.cadre import Cadre
+from ledger.errors import NotFound, StorageError
+from ledger.events import decision_of
+from ledger.facts import Fact, known_at
+from ledger.importer import Importer, ImportReport, Line
+from ledger.post import LeadershipPost
+from ledger.store import Database, parse_url
+from ledger.transcoder import MsgpackTranscoder
+from ledger.unit import Unit
+
+SNAPSHOT_INTERVAL = 100
+
+
+class CadreLedger(Application):
+    """The cadre ledger over one database (SQLite file or PostgreSQL)."""
+
+    name = "ledger"
+    snapshot_interval = SNAPSHOT_INTERVAL
+
+    def __init__(self, db: Database | str | None = None, *, env: dict[str, str] | None = None,
+                 snapshot_interval: int | None = None) -> None:
+        self.database = db if isinstance(db, Database) else parse_url(db)
+        if snapshot_interval is not None:
+            self.snapshot_interval = snapshot_interval
+        settings = {**self.database.env(), "IS_SNAPSHOTTING_ENABLED": "y", **(env or {})}
+        try:
+            super().__init__(env=settings)
+        except (PersistenceError, OSError, sqlite3.Error, psycopg.Error) as e:
+            raise StorageError(f"cannot open the ledger at {self.database.redacted()}: {_reason(e)}") from None
+
+    def construct_transcoder(self) -> Transcoder:
+        return MsgpackTranscoder()
+
+    # --- writing -----------------------------------------------------------------------------
+    def import_lines(self, lines: Iterable[Line], actor: str | None, **options: Any) -> ImportReport:
+        """Validate and record decisions (see `Importer.run`)."""
+        return Importer(self, actor).run(lines, **options)
+
+    def decision_hashes(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """Recorded decision ids among `ids`, with their content hash and stream."""
+        return self.recorder.decision_hashes(ids)  # type: ignore[attr-defined]
+
+    def load_subject(self, agg_id: UUID) -> Subject | None:
+        """The aggregate with this id, or None."""
+        try:
+            return self.repository.get(agg_id)
+        except AggregateNotFoundError:
+            return None
+
+    def snapshot_touched(self, subjects: Sequence[Subject]) -> None:
+        """Snapshot the subjects that passed a multiple of the snapshot interval in this write."""
+        snapshots = []
+        for subject in subjects:
+            first = subject.pending_events[0].originator_version if subject.pending_events else subject.version
+            subject.collect_events()
+            if subject.version // self.snapshot_interval > (first - 1) // self.snapshot_interval:
+                snapshots.append(Snapshot.take(subject))
+        if snapshots and self.snapshots is not None:
+            self.snapshots.put(snapshots)
+
+    # --- reading -----------------------------------------------------------------------------
+    def facts(self, cls: type[Subject], key: str, at: datetime | None = None) -> list[Fact]:
+        """The facts of a subject known at `at` (all when None); NotFound when it is not registered."""
+        subject = self.load_subject(cls.id_for(key))
+        if subject is None:
+            raise NotFound(f"{cls.subject_key} {key} is not in the ledger; check the number, or register it first")
+        facts = known_at(subject.facts, at)
+        if not facts:
+            raise NotFound(f"{cls.subject_key} {key} was not yet in the ledger at {at.isoformat() if at else 'now'}")
+        return facts
+
+    def history(self, cadre: str | None = None, post: str | None = None, unit: str | None = None,
+                at: datetime | None = None) -> list[dict[str, Any]]:
+        """Every event of one stream in recorded order, as plain rows."""
+        cls, key = (Cadre, cadre) if cadre else (LeadershipPost, post) if post else (Unit, unit)
+        assert key is not None
+        return [history_row(f, cls.subject_key) for f in self.facts(cls, key, at)]
+
+    def profile(self, cadre: str, as_of: date, at: datetime | None = None) -> dict[str, Any]:
+        """The cadre's register facts and current facts, without rule evaluation."""
+        facts = self.facts(Cadre, cadre, at)
+        first = facts[0]
+        return {
+            "cadre": cadre, "as_of": as_of, "known_at": at or datetime.now(timezone.utc),
+            **{k: first.get(k) for k in ("name", "unit", "post", "post_level", "rank", "staff_category",
+                                           "party_member")},
+            "events": len(facts),
+        }
+
+
+def history_row(fact: Fact, subject_key: str) -> dict[str, Any]:
+    """One history row: decision id, type, effective date, recorded time, actor and the decision."""
+    return {
+        "seq": fact["seq"], "id": fact["id"], "type": fact["type"], "effective_on": fact["on"],
+        "recorded_at": fact["recorded_at"], "actor": fact["actor"],
+        "decision": decision_of(fact, subject_key),
+    }
+
+
+def _reason(e: BaseException) -> str:
+    text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    return text

@@ -1,0 +1,39 @@
+"""Which rule checks a decision runs at write time, with what it needs from the ledger."""
+from __future__ import annotations
+
+from typing import Any
+
+from ledger.decisions import Decision
+from ledger.workspace import Workspace
+
+CADRE_CHECKED = frozenset({
+    "rank-promotion", "appointment", "assessment", "sanction", "probation-extension", "party-rights-restored",
+})
+POST_CHECKED = frozenset({"handover-extension", "handover-complete"})
+
+
+def check(decision: Decision, work: Workspace, actor: str) -> None:
+    """Raise RuleViolation when `decision` breaks a rule as of its own date (RULES.md "Write-time checks")."""
+    kind = decision["type"]
+    if kind in CADRE_CHECKED:
+        from ledger.rules.checks import check_decision
+
+        facts = work.cadre_facts(decision["cadre"]) or []
+        check_decision(facts, work.next_fact(decision, actor), posts=posts_for(decision, facts, work))
+    elif kind in POST_CHECKED:
+        from ledger.rules.handover import check_handover_decision
+
+        check_handover_decision(work.post_facts(decision["post"]) or [], work.next_fact(decision, actor))
+
+
+def posts_for(decision: Decision, facts: Any, work: Workspace) -> dict[str, dict[str, Any]]:
+    """The registered posts that the cadre's appointments (and this one) name, by post id."""
+    ids = {f["post_id"] for f in facts if f.get("post_id")}
+    if decision.get("post_id"):
+        ids.add(decision["post_id"])
+    posts = {}
+    for post_id in ids:
+        info = work.post_info(post_id)
+        if info is not None:
+            posts[post_id] = info
+    return posts

@@ -233,3 +233,25 @@ def verify_consistency(
         fn >>= 1
         sn >>= 1
     return fr == old_root and sr == new_root and sn == 0
+
+
+def inclusion_path_length(index: int, size: int) -> int:
+    """How many hashes the audit path of leaf `index` in a tree of `size` leaves has."""
+    length, lo, hi = 0, 0, size
+    while hi - lo > 1:
+        k = _split(hi - lo)
+        lo, hi = (lo, lo + k) if index < lo + k else (lo + k, hi)
+        length += 1
+    return length
+
+
+def consistency_path_length(old_size: int, new_size: int) -> int:
+    """How many hashes a consistency proof from `old_size` to `new_size` leaves has."""
+    if old_size in (0, new_size):
+        return 0
+    length, lo, hi, m, complete = 0, 0, new_size, old_size, True
+    while m != hi - lo:
+        k = _split(hi - lo)
+        hi, lo, m, complete = (lo + k, lo, m, complete) if m <= k else (hi, lo + k, m - k, False)
+        length += 1
+    return length + (not complete)

@@ -7,7 +7,8 @@ import pytest
 from pymerkle import InmemoryTree
 
 from ledger.integrity import (
-    EMPTY_ROOT, GENESIS, append_leaf, chain_hash, consistency_proof, event_hash, extend, frontier_levels,
+    EMPTY_ROOT, GENESIS, append_leaf, chain_hash, consistency_path_length, consistency_proof, event_hash,
+    extend, frontier_levels, inclusion_path_length,
     inclusion_proof, leaf_hash, node_hash, pack_frontier, root_from_frontier, unpack_frontier,
     verify_consistency, verify_inclusion,
 )
@@ -211,3 +212,11 @@ def test_frontier_round_trips_and_knows_its_size() -> None:
     assert unpack_frontier(pack_frontier(frontier), 13) == frontier
     with pytest.raises(ValueError, match="a tree of 12 needs 2"):
         unpack_frontier(pack_frontier(frontier), 12)
+
+
+def test_path_lengths_are_known_from_index_and_sizes(ours: _Tree) -> None:
+    for new in range(1, 130):
+        for old in range(new + 1):
+            assert consistency_path_length(old, new) == len(consistency_proof(old, new, ours.get_node))
+        for index in range(new):
+            assert inclusion_path_length(index, new) == len(inclusion_proof(index, new, ours.get_node))

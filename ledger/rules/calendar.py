@@ -64,9 +64,13 @@ def fallback_note(years: set[int] | frozenset[int]) -> str | None:
     parts = []
     if later:
         after = f"after {span[1]}" if span else "in " + ", ".join(map(str, later))
-        parts.append(f"working days {after} counted Monday–Friday: the official calendar is not published yet")
+        parts.append(
+            f"working days {after} counted Monday–Friday: the official calendar is not published yet"
+        )
     if earlier and span:
-        parts.append(f"working days before {span[0]} counted Monday–Friday: the official calendar does not cover them")
+        parts.append(
+            f"working days before {span[0]} counted Monday–Friday: the official calendar does not cover them"
+        )
     return "; ".join(parts)
 
 

@@ -21,7 +21,9 @@ MAX_WORKING_DAYS = 20
 SUPERVISORS_WITH_SUCCESSOR = 1
 SUPERVISORS_WITHOUT_SUCCESSOR = 2
 
-HANDOVER_FACT_TYPES = frozenset({"handover-item", "handover-extension", "handover-signoff", "handover-complete"})
+HANDOVER_FACT_TYPES = frozenset(
+    {"handover-item", "handover-extension", "handover-signoff", "handover-complete"}
+)
 STATUSES = ("open", "overdue", "completed", "completed-late")
 
 
@@ -57,10 +59,13 @@ def _status(completed_on: date | None, due_on: date, as_of: date) -> str:
     return "overdue" if as_of > due_on else "open"
 
 
-def _row(post: str, register: Fact | None, change: Fact, attached: Sequence[Fact], as_of: date) -> dict[str, Any]:
+def _row(
+    post: str, register: Fact | None, change: Fact, attached: Sequence[Fact], as_of: date
+) -> dict[str, Any]:
     """One handover as of `as_of` (R-HANDOVER-DUE status); `attached` is already limited to `as_of`."""
     extensions = [
-        {"working_days": f["working_days"], "approved_by": f.get("approved_by"), "on": f["on"], "source": f["id"]}
+        {"working_days": f["working_days"], "approved_by": f.get("approved_by"), "on": f["on"],
+         "source": f["id"]}
         for f in attached if f["type"] == "handover-extension"
     ]
     working_days = BASE_WORKING_DAYS + sum(e["working_days"] for e in extensions)
@@ -139,10 +144,13 @@ def _find_handover(facts: Sequence[Fact], new: Fact) -> Fact:
     if announced_on not in changes:
         known = ", ".join(str(d) for d in sorted(changes)) or "none"
         raise InvalidDecision(
-            "announced_on", f"no handover of {post} was announced on {announced_on}; the post's handovers: {known}"
+            "announced_on",
+            f"no handover of {post} was announced on {announced_on}; the post's handovers: {known}",
         )
     if new["on"] < announced_on:
-        raise InvalidDecision("on", f"{new['on']} is before the handover of {post} was announced on {announced_on}")
+        raise InvalidDecision(
+            "on", f"{new['on']} is before the handover of {post} was announced on {announced_on}"
+        )
     return changes[announced_on]
 
 
@@ -178,15 +186,19 @@ def check_handover_decision(facts: Sequence[Fact], new: Fact) -> None:
         raise InvalidDecision(
             "announced_on", f"{name} was already completed on {row['completed_on']} ({row['completion']})"
         )
-    if new["type"] == "handover-signoff" and new.get("party") == "incoming" and change.get("incoming") is None:
-        raise InvalidDecision("party", f"{name} has no incoming leader; a successor comes by a new leadership-change")
+    signs_as_incoming = new["type"] == "handover-signoff" and new.get("party") == "incoming"
+    if signs_as_incoming and change.get("incoming") is None:
+        raise InvalidDecision(
+            "party", f"{name} has no incoming leader; a successor comes by a new leadership-change"
+        )
     if new["type"] == "handover-extension":
         _check_extension(row, new, name)
     elif new["type"] == "handover-complete":
         missing = _missing_signoffs(change, [f for f in attached if f["type"] == "handover-signoff"])
         if missing:
             raise RuleViolation(
-                "R-HANDOVER-SIGN", f"{name} cannot be completed: missing {'; '.join(missing)}", blocking=change["id"]
+                "R-HANDOVER-SIGN", f"{name} cannot be completed: missing {'; '.join(missing)}",
+                blocking=change["id"],
             )
 
 
@@ -194,7 +206,9 @@ def _check_extension(row: dict[str, Any], new: Fact, name: str) -> None:
     """R-HANDOVER-DUE: an extension is effective by the current due date and keeps the total ≤ 20 days."""
     days = new.get("working_days")
     if not isinstance(days, int) or isinstance(days, bool) or days < 1:
-        raise InvalidDecision("working_days", f"must be a whole number of working days, at least 1, not {days!r}")
+        raise InvalidDecision(
+            "working_days", f"must be a whole number of working days, at least 1, not {days!r}"
+        )
     if new["on"] > row["due_on"]:
         raise RuleViolation(
             "R-HANDOVER-DUE",
@@ -207,7 +221,7 @@ def _check_extension(row: dict[str, Any], new: Fact, name: str) -> None:
         granted = row["working_days"] - BASE_WORKING_DAYS
         raise RuleViolation(
             "R-HANDOVER-DUE",
-            f"{name} may take at most {MAX_WORKING_DAYS} working days; {BASE_WORKING_DAYS} + {granted} already "
-            f"granted + {days} asked = {total}",
+            f"{name} may take at most {MAX_WORKING_DAYS} working days; "
+            f"{BASE_WORKING_DAYS} + {granted} already granted + {days} asked = {total}",
             blocking=row["source"],
         )

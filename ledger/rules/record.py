@@ -24,7 +24,7 @@ def _order(fact: Fact) -> tuple[date, int]:
 
 
 def voided_ids(facts: Iterable[Fact]) -> set[str]:
-    """R-EXEMPT: ids of facts voided from the start by a retraction or revocation that is not itself voided."""
+    """R-EXEMPT: ids voided from the start by a retraction or revocation that is not itself voided."""
     voiders: dict[str, list[str]] = {}
     for fact in facts:
         if fact["type"] in VOIDING_TYPES:
@@ -50,7 +50,7 @@ def _same_host(a: str, b: str) -> bool:
 
 
 def _secondments(facts: Sequence[Fact]) -> list[dict[str, Any]]:
-    """Secondments in order; a `secondment-end` closes the latest open one for the same host (else ignored)."""
+    """Secondments in order; a `secondment-end` closes the latest open one at its host (else nothing)."""
     rows: list[dict[str, Any]] = []
     for fact in facts:
         if fact["type"] == "secondment":
@@ -74,16 +74,16 @@ def compute_record(facts: Sequence[Fact], as_of: date) -> dict[str, Any]:
     pool_moves = [f for f in known if f["type"] in ("pool-entry", "pool-exit")]
     in_pool = bool(pool_moves) and pool_moves[-1]["type"] == "pool-entry"
     leave = [
-        {"source": f["id"], "on": f["on"], "start": f["start"], "end": f["end"], "leave_type": f.get("leave_type"),
-         "current": f["start"] <= as_of <= f["end"]}
+        {"source": f["id"], "on": f["on"], "start": f["start"], "end": f["end"],
+         "leave_type": f.get("leave_type"), "current": f["start"] <= as_of <= f["end"]}
         for f in of("leave")
     ]
     return {
         "pool": in_pool,
         "pool_since": pool_moves[-1]["on"] if in_pool else None,
         "commendations": [
-            {"source": f["id"], "on": f["on"], "kind": f["kind"], "doc": f.get("doc"), "authority": f.get("authority"),
-             "note": f.get("note")}
+            {"source": f["id"], "on": f["on"], "kind": f["kind"], "doc": f.get("doc"),
+             "authority": f.get("authority"), "note": f.get("note")}
             for f in of("commendation")
         ],
         "performance_entries": [
@@ -96,7 +96,9 @@ def compute_record(facts: Sequence[Fact], as_of: date) -> dict[str, Any]:
             {"source": f["id"], "on": f["on"], "programme": f["programme"], "hours": f.get("hours")}
             for f in of("training")
         ],
-        "health_checks": [{"source": f["id"], "on": f["on"], "note": f.get("note")} for f in of("health-check")],
+        "health_checks": [
+            {"source": f["id"], "on": f["on"], "note": f.get("note")} for f in of("health-check")
+        ],
         "leave": leave,
         "on_leave": any(row["current"] for row in leave),
         "reuse_reviews": [

@@ -48,8 +48,8 @@ def _inquiry(letter: Fact, replies: Sequence[Fact], cadre: str | None) -> dict[s
         finding = {
             "kind": "inquiry-overdue", "source": letter["id"], "cadre": cadre,
             "raised_on": due.on + timedelta(days=1), "rule": "R-REPORT-DUE",
-            "detail": f"reply to the letter inquiry on report {letter['report']} received on {received_on} was due "
-                      f"on {due.on}; {done}",
+            "detail": f"reply to the letter inquiry on report {letter['report']} received on {received_on} "
+                      f"was due on {due.on}; {done}",
         }
     return {"received_on": received_on, "due_on": due.on, "replied_on": replied_on, "finding": finding,
             "calendar_note": due.calendar_note}
@@ -67,7 +67,9 @@ def _status(disposition: str | None, inquiry: dict[str, Any] | None, as_of: date
 
 def compute_reports(facts: Sequence[Fact], as_of: date) -> dict[str, Any]:
     """R-REPORT / R-REPORT-DUE: open, on-file, closed, clarified and overdue reports and inquiry findings."""
-    known = sorted((f for f in without_voided(facts) if f["type"] in REPORT_TYPES and f["on"] <= as_of), key=_order)
+    known = sorted(
+        (f for f in without_voided(facts) if f["type"] in REPORT_TYPES and f["on"] <= as_of), key=_order
+    )
     result: dict[str, Any] = {"open_reports": [], "overdue_reports": [], "deferred_reports": [],
                               "closed_reports": [], "clarified_reports": [], "findings": []}
     received: dict[str, Fact] = {}
@@ -87,7 +89,8 @@ def compute_reports(facts: Sequence[Fact], as_of: date) -> dict[str, Any]:
         if clarifications:
             last = clarifications[-1]
             result["clarified_reports"].append(
-                {"report": number, "clarified_on": last["on"], "scope": last.get("scope"), "source": last["id"]}
+                {"report": number, "clarified_on": last["on"], "scope": last.get("scope"),
+                 "source": last["id"]}
             )
             continue
         latest = dispositions[-1] if dispositions else None

@@ -117,7 +117,8 @@ def test_a_secondment_end_without_an_open_secondment_closes_nothing():
 
 
 def test_leave_is_current_from_its_start_through_its_end():
-    facts = [fact("leave", date(2025, 7, 1), start=date(2025, 7, 14), end=date(2025, 7, 18), leave_type="年休假")]
+    facts = [fact("leave", date(2025, 7, 1), start=date(2025, 7, 14), end=date(2025, 7, 18),
+                  leave_type="年休假")]
 
     assert compute_record(facts, date(2025, 7, 13))["on_leave"] is False
     assert compute_record(facts, date(2025, 7, 14))["on_leave"] is True
@@ -148,7 +149,9 @@ def test_an_empty_record():
 # --- R-REUSE ------------------------------------------------------------------------------------
 
 def test_an_expired_restriction_without_a_review_is_a_candidate():
-    assert compute_reuse_candidates([expired("s-1", date(2025, 3, 10))], []) == [expired("s-1", date(2025, 3, 10))]
+    restriction = expired("s-1", date(2025, 3, 10))
+
+    assert compute_reuse_candidates([restriction], []) == [restriction]
 
 
 @pytest.mark.parametrize("outcome", ["cleared", "reuse", "defer"])
@@ -166,7 +169,8 @@ def test_a_review_naming_another_decision_settles_nothing():
 
 def test_a_review_before_a_bar_ended_does_not_settle_that_bar():
     # accountability-removal: leadership-post ends after 12 months, higher-post after 24.
-    restrictions = [expired("o-1", "2025-05-01", ("leadership-post",)), expired("o-1", "2026-05-01", ("higher-post",))]
+    restrictions = [expired("o-1", "2025-05-01", ("leadership-post",)),
+                    expired("o-1", "2026-05-01", ("higher-post",))]
     reviews = [review(date(2025, 6, 1), ["o-1"])]
 
     candidates = compute_reuse_candidates(restrictions, reviews)
@@ -183,8 +187,10 @@ def test_a_review_on_the_day_the_period_ended_settles_it():
 def test_a_review_dated_after_the_query_date_does_not_count_yet():
     reviews = [review(date(2025, 4, 1), ["s-1"])]
 
-    assert len(compute_reuse_candidates([expired("s-1", date(2025, 3, 10))], reviews, as_of=date(2025, 3, 31))) == 1
-    assert compute_reuse_candidates([expired("s-1", date(2025, 3, 10))], reviews, as_of=date(2025, 4, 1)) == []
+    restrictions = [expired("s-1", date(2025, 3, 10))]
+
+    assert len(compute_reuse_candidates(restrictions, reviews, as_of=date(2025, 3, 31))) == 1
+    assert compute_reuse_candidates(restrictions, reviews, as_of=date(2025, 4, 1)) == []
 
 
 def test_a_retracted_review_settles_nothing():

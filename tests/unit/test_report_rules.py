@@ -78,8 +78,8 @@ def test_no_finding_on_the_due_date_and_an_inquiry_overdue_finding_the_day_after
     assert day_after["findings"] == [{
         "kind": "inquiry-overdue", "source": facts[1]["id"], "cadre": CADRE, "raised_on": date(2025, 9, 23),
         "rule": "R-REPORT-DUE",
-        "detail": f"reply to the letter inquiry on report {REPORT} received on 2025-09-01 was due on 2025-09-22; "
-                  "no reply",
+        "detail": f"reply to the letter inquiry on report {REPORT} received on 2025-09-01 "
+                  "was due on 2025-09-22; no reply",
     }]
     assert [r["report"] for r in day_after["overdue_reports"]] == [REPORT]
     assert day_after["open_reports"][0]["status"] == "overdue"
@@ -124,7 +124,8 @@ def test_the_finding_stays_after_the_report_is_closed():
 
 
 def test_a_reply_before_a_second_letter_does_not_answer_it():
-    facts = [*letter(date(2025, 9, 1)), reply(date(2025, 9, 10)), disposition(date(2025, 10, 9), "letter-inquiry")]
+    facts = [*letter(date(2025, 9, 1)), reply(date(2025, 9, 10)),
+             disposition(date(2025, 10, 9), "letter-inquiry")]
 
     result = compute_reports(facts, date(2025, 11, 30))
 
@@ -186,7 +187,8 @@ def test_the_latest_disposition_decides_and_a_later_one_reopens_a_deferred_repor
              disposition(date(2025, 11, 3), "preliminary-verification")]
 
     assert compute_reports(facts, date(2025, 11, 2))["deferred_reports"][0]["status"] == "deferred"
-    assert compute_reports(facts, date(2025, 11, 3))["open_reports"][0]["status"] == "preliminary-verification"
+    reopened = compute_reports(facts, date(2025, 11, 3))["open_reports"][0]
+    assert reopened["status"] == "preliminary-verification"
 
 
 def test_a_closed_report_followed_by_a_clarification_is_listed_as_clarified_only():

@@ -85,11 +85,52 @@ class CadreLedger(Application):
         return facts
 
     def history(self, cadre: str | None = None, post: str | None = None, unit: str | None = None,
-                at: datetime | None = None) -> list[dict[str, Any]]:
-        """Every event of one stream in recorded order, as plain rows."""
+                at: datetime | None = None, verify: bool = False) -> list[dict[str, Any]]:
+        """Every event of one stream in recorded order, as plain rows (with `verified` when asked)."""
         cls, key = (Cadre, cadre) if cadre else (LeadershipPost, post) if post else (Unit, unit)
         assert key is not None
-        return [history_row(f, cls.subject_key) for f in self.facts(cls, key, at)]
+        rows = [history_row(f, cls.subject_key) for f in self.facts(cls, key, at)]
+        if verify:
+            from ledger.audit import verify_stream
+
+            marks = verify_stream(self, cls.id_for(key))
+            for row in rows:
+                row["verified"] = marks.get(row["seq"], "missing seal")
+        return rows
+
+    def status(self, cadre: str, as_of: date, at: datetime | None = None) -> dict[str, Any]:
+        """The status document of SPEC "Status" for one cadre."""
+        from ledger.status import compose_status
+
+        moment = at or datetime.now(timezone.utc)
+        facts = self.facts(Cadre, cadre, at)
+        post_ids = {f["post_id"] for f in facts if f.get("post_id")}
+        posts = {p: info for p in post_ids if (info := self.post_info(p, at)) is not None}
+        return compose_status(facts, as_of, moment, posts=posts,
+                              handovers=self.cadre_handovers(cadre, as_of, at))
+
+    def post_info(self, post: str, at: datetime | None = None) -> dict[str, Any] | None:
+        """A registered post's register fields, or None."""
+        subject = self.load_subject(LeadershipPost.id_for(post))
+        facts = known_at(subject.facts, at) if subject is not None else []
+        if not facts:
+            return None
+        return {k: facts[0].get(k) for k in ("role", "post_level", "title", "unit", "principal")}
+
+    def handovers(self, as_of: date, at: datetime | None = None) -> list[dict[str, Any]]:
+        """Every handover announced on or before `as_of`, across all posts."""
+        from ledger.rules.handover import compute_handovers
+
+        rows: list[dict[str, Any]] = []
+        for stream in self.recorder.streams_with("leadership-change"):  # type: ignore[attr-defined]
+            subject = self.load_subject(LeadershipPost.id_for(stream.split("/", 1)[1]))
+            if subject is not None:
+                rows += compute_handovers(known_at(subject.facts, at), as_of)
+        return rows
+
+    def cadre_handovers(self, cadre: str, as_of: date, at: datetime | None = None) -> list[dict[str, Any]]:
+        """The handovers a cadre is party to, as outgoing or incoming leader."""
+        return [h for h in self.handovers(as_of, at) if cadre in (h.get("outgoing"), h.get("incoming"))]
 
     def profile(self, cadre: str, as_of: date, at: datetime | None = None) -> dict[str, Any]:
         """The cadre's register facts and current facts, without rule evaluation."""

@@ -191,6 +191,13 @@ class SealingSQLiteRecorder(SQLiteApplicationRecorder):
         return found
 
 
+    def streams_with(self, decision_type: str) -> list[str]:
+        """The streams holding at least one decision of this type."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT DISTINCT stream FROM {DECISIONS_TABLE} WHERE type = ? ORDER BY stream", (decision_type,))
+            return [r[0] for r in c.fetchall()]
+
+
 class SealingPostgresRecorder(PostgresApplicationRecorder):
     """PostgreSQL events table + decision index + seals, written in one transaction."""
 
@@ -224,6 +231,14 @@ class SealingPostgresRecorder(PostgresApplicationRecorder):
                 ).format(schema=Identifier(self.datastore.schema), table=Identifier(DECISIONS_TABLE)), (list(chunk),))
                 found.update({r["decision_id"]: (r["content_hash"], r["stream"]) for r in curs.fetchall()})
         return found
+
+
+    def streams_with(self, decision_type: str) -> list[str]:
+        """The streams holding at least one decision of this type."""
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(SQL("SELECT DISTINCT stream FROM {schema}.{table} WHERE type = %s ORDER BY stream").format(
+                schema=Identifier(self.datastore.schema), table=Identifier(DECISIONS_TABLE)), (decision_type,))
+            return [r["stream"] for r in curs.fetchall()]
 
 
 def _chunks(items: Sequence[str], size: int) -> list[Sequence[str]]:

@@ -1,0 +1,359 @@
+"""cadre-ledger: the command line. Each command parses, makes one call into ledger/ or projections/, renders."""
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from datetime import date, datetime, timezone
+from typing import Any
+
+import click
+
+from ledger.errors import LedgerError
+from ledger.render import dumps, to_csv, to_sections, to_table
+
+try:
+    from zoneinfo import ZoneInfo
+
+    CHINA = ZoneInfo("Asia/Shanghai")
+except Exception:  # pragma: no cover - no tz database on the machine
+    from datetime import timedelta
+
+    CHINA = timezone(timedelta(hours=8))  # type: ignore[assignment]
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 110}
+
+
+# --- shared option parsing -----------------------------------------------------------------------
+def today_in_china() -> date:
+    """Today's date in Asia/Shanghai: the default --as-of."""
+    return datetime.now(CHINA).date()
+
+
+def parse_as_of(_ctx: Any, _param: Any, value: str | None) -> date:
+    if value is None:
+        return today_in_china()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD, e.g. 2026-03-09") from None
+
+
+def parse_known_at(_ctx: Any, _param: Any, value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not an ISO 8601 timestamp; write e.g. 2025-08-01T00:00:00Z or 2025-08-01T08:00+08:00"
+        ) from None
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
+def time_axes(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--as-of (valid time) and --known-at (transaction time)."""
+    fn = click.option("--known-at", callback=parse_known_at, metavar="TIMESTAMP",
+                      help="What the ledger said at this moment (ISO 8601; naive = UTC). Default: now.")(fn)
+    return click.option("--as-of", callback=parse_as_of, metavar="DATE",
+                        help="The date the status is for (YYYY-MM-DD). Default: today in Asia/Shanghai.")(fn)
+
+
+def output_format(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--json / --csv / table (default) for listing commands."""
+    fn = click.option("--csv", "as_csv", is_flag=True, help="Print CSV with a header row.")(fn)
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON.")(fn)
+
+
+def emit(rows: list[dict[str, Any]], as_json: bool, as_csv: bool, columns: list[str] | None = None) -> None:
+    """Print rows in the chosen format."""
+    if as_json:
+        click.echo(dumps(rows))
+    elif as_csv:
+        click.echo(to_csv(rows, columns), nl=False)
+    else:
+        click.echo(to_table(rows, columns))
+
+
+class Env:
+    """What every command shares: the database URL and the actor; the ledger opens on first use."""
+
+    def __init__(self, db: str | None, actor: str | None) -> None:
+        self.db, self.actor = db, actor
+        self._ledger: Any = None
+
+    @property
+    def ledger(self) -> Any:
+        if self._ledger is None:
+            from ledger.app import CadreLedger
+
+            self._ledger = CadreLedger(self.db)
+        return self._ledger
+
+
+pass_env = click.make_pass_decorator(Env)
+
+
+class LedgerGroup(click.Group):
+    """A group that turns the ledger's own errors into one-line messages with their exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except LedgerError as e:
+            raise Refused(e.message, e.exit_code) from None
+
+
+class Refused(click.ClickException):
+    """A refusal or unusable input, shown as `error: …`."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.message}", err=True)
+
+
+@click.group(cls=LedgerGroup, context_settings=CONTEXT)
+@click.option("--db", envvar="CADRE_LEDGER_DB", metavar="URL",
+              help="Database: a file path, sqlite:///path, or postgresql://user:pw@host:port/db. "
+                   "Env CADRE_LEDGER_DB. Default: ./cadre-ledger.db")
+@click.option("--actor", envvar="CADRE_LEDGER_ACTOR", metavar="NAME",
+              help="Who records the decisions (required for writes). Env CADRE_LEDGER_ACTOR.")
+@click.version_option(package_name="cadre-ledger")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, actor: str | None) -> None:
+    """An event-sourced, tamper-evident audit ledger of cadre (干部) records.
+
+    \b
+    Example:
+      cadre-ledger demo
+      cadre-ledger --actor 组织部-王 import decisions.jsonl
+      cadre-ledger show HB-000123 --as-of 2026-03-09
+    """
+    ctx.obj = Env(db, actor)
+    ctx.call_on_close(lambda: ctx.obj._ledger and ctx.obj._ledger.close())
+
+
+# --- writing -------------------------------------------------------------------------------------
+@cli.command("import", context_settings=CONTEXT)
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option("--dry-run", is_flag=True, help="Validate only; write nothing.")
+@click.option("--skip-invalid", is_flag=True, help="Write the valid lines and report the invalid ones.")
+@pass_env
+def import_cmd(env: Env, file: Any, dry_run: bool, skip_invalid: bool) -> None:
+    """Record decisions from a JSON Lines file (or - for stdin).
+
+    Every line is validated first; a file with any invalid line writes nothing unless --skip-invalid.
+    Re-importing a file is a no-op (decisions are idempotent by id).
+
+    \b
+    Example:
+      cadre-ledger --actor 组织部-王 import decisions.jsonl
+      cat decisions.jsonl | cadre-ledger --actor 组织部-王 import - --dry-run
+    """
+    from ledger.importer import read_jsonl
+
+    lines = list(read_jsonl(file))
+    show_bar = sys.stderr.isatty() and not dry_run
+    with click.progressbar(length=len(lines), label="recording", file=sys.stderr) if show_bar else _null() as bar:
+        report = env.ledger.import_lines(lines, env.actor, dry_run=dry_run, skip_invalid=skip_invalid,
+                                         progress=bar.update if show_bar else None)
+    for message in report.errors:
+        click.echo(message, err=True)
+    click.echo(report.summary())
+    if report.errors and not skip_invalid:
+        click.echo("nothing was written: fix the lines above, or use --skip-invalid to write the valid ones",
+                   err=True)
+        sys.exit(1)
+
+
+class _null:
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        return None
+
+
+# --- record TYPE: one command per decision type, generated from the decision table ----------------
+@cli.group(context_settings=CONTEXT)
+def record() -> None:
+    """Record one decision, with options named after its fields (the same checks as import).
+
+    \b
+    Example:
+      cadre-ledger --actor 组织部-王 record sanction HB-1 --kind demerit --authority-kind supervisory \\
+          --on 2025-03-10 --doc "鄂纪〔2025〕12号"
+      cadre-ledger record assessment --help
+    """
+
+
+def _record_command(type_name: str) -> click.Command:
+    from ledger.examples import example_for
+    from ledger.schema import COMMON, TYPES
+
+    dtype = TYPES[type_name]
+    fields = {**COMMON, **dtype.fields}
+    example = example_for(type_name)
+
+    def run(env: Env, **options: Any) -> None:
+        raw = _decision_from_options(type_name, dtype.subject, fields, options)
+        report = env.ledger.import_lines([(1, raw)], env.actor)
+        if report.errors:
+            raise click.ClickException(report.errors[0].removeprefix("line 1: "))
+        if report.recorded:
+            click.echo(f"recorded {report.ids[0]}")
+        else:
+            click.echo(f"already recorded {raw.get('id') or '(same content)'}")
+
+    params: list[click.Parameter] = [click.Argument([dtype.subject.upper()], required=True)]
+    params.append(click.Option(["--on"], required=True, metavar="DATE", help="Effective date, YYYY-MM-DD."))
+    for name, spec in fields.items():
+        if name == "override_reason":
+            params.append(click.Option(["--override", "override_reason"], metavar="REASON",
+                                       help="Record it even though a rule refuses it (becomes an audit finding)."))
+            continue
+        flag = "--" + name.replace("_", "-")
+        when = f" (only for {spec.when[0]} {'/'.join(sorted(spec.when[1]))})" if spec.when else ""
+        need = "required" if spec.required and not spec.when else "optional"
+        choices = f" One of: {', '.join(spec.table)}." if spec.table else ""
+        helptext = f"{spec.kind}, {need}{when}.{choices}"
+        if spec.kind == "bool":
+            params.append(click.Option([f"{flag}/--no-{name.replace('_', '-')}", name], default=None, help=helptext))
+        elif spec.kind in ("enums", "texts", "idents"):
+            params.append(click.Option([flag, name], multiple=True, help=helptext + " Repeat for several."))
+        elif spec.kind in ("count", "year", "months"):
+            params.append(click.Option([flag, name], type=int, help=helptext))
+        else:
+            params.append(click.Option([flag, name], help=helptext + (" Use 'none' for null." if spec.nullable else "")))
+    help_text = (f"Record a {type_name} decision: {dtype.meaning}.\n\n\b\nExample:\n  "
+                 f"cadre-ledger --actor 组织部-王 record {type_name} {_example_line(example, dtype.subject, fields)}")
+    return click.Command(type_name, params=params, callback=pass_env(run), help=help_text,
+                         context_settings=CONTEXT, short_help=dtype.meaning)
+
+
+def _decision_from_options(type_name: str, subject: str, fields: dict[str, Any], options: dict[str, Any]) -> dict:
+    raw: dict[str, Any] = {"type": type_name, subject: options.pop(subject), "on": options.pop("on")}
+    for name, value in options.items():
+        if value is None or value == ():
+            continue
+        spec = fields.get(name)
+        if spec is not None and spec.nullable and value in ("none", "null"):
+            value = None
+        elif spec is not None and spec.kind in ("enums", "texts", "idents"):
+            value = list(value)
+        elif spec is not None and spec.kind == "basis" and str(value).isdigit():
+            value = int(value)
+        raw[name] = value
+    return raw
+
+
+def _example_line(example: dict[str, Any], subject: str, fields: dict[str, Any]) -> str:
+    parts = [str(example[subject]), "--on", example["on"]]
+    for name, value in example.items():
+        if name in ("type", "on", subject) or name not in fields:
+            continue
+        flag = "--" + name.replace("_", "-")
+        if isinstance(value, bool):
+            parts.append(flag if value else f"--no-{name.replace('_', '-')}")
+        elif isinstance(value, list):
+            for v in value:
+                parts += [flag, _quote(str(v))]
+        else:
+            parts += [flag, _quote(str(value))]
+    return " ".join(parts)
+
+
+def _quote(text: str) -> str:
+    return f'"{text}"' if any(c in text for c in " 〔〕") else text
+
+
+for _type_name in __import__("ledger.schema", fromlist=["TYPES"]).TYPES:
+    record.add_command(_record_command(_type_name))
+
+
+# --- reading -------------------------------------------------------------------------------------
+@cli.command(context_settings=CONTEXT)
+@click.argument("cadre", required=False)
+@click.option("--post", help="The history of a leading post instead of a cadre.")
+@click.option("--unit", help="The history of a unit (一案双查) instead of a cadre.")
+@click.option("--known-at", callback=parse_known_at, metavar="TIMESTAMP", help="Only events recorded by then.")
+@click.option("--verify", "verify_seals", is_flag=True, help="Check each event against its seal.")
+@output_format
+@pass_env
+def history(env: Env, cadre: str | None, post: str | None, unit: str | None, known_at: datetime | None,
+            verify_seals: bool, as_json: bool, as_csv: bool) -> None:
+    """Every event of a cadre (or post, or unit) in recorded order.
+
+    \b
+    Example:
+      cadre-ledger history HB-000123
+      cadre-ledger history --post YC-YL-PARTY-SECRETARY --json
+      cadre-ledger history HB-000123 --verify
+    """
+    if sum(x is not None for x in (cadre, post, unit)) != 1:
+        raise click.UsageError("name one cadre, or --post POST, or --unit UNIT")
+    rows = env.ledger.history(cadre=cadre, post=post, unit=unit, at=known_at, verify=verify_seals)
+    if as_json:
+        click.echo(dumps(rows))
+        return
+    flat = [{k: v for k, v in r.items() if k != "decision"} | {"fields": _fields(r["decision"])} for r in rows]
+    emit(flat, False, as_csv)
+
+
+def _fields(decision: dict[str, Any]) -> str:
+    skip = {"id", "type", "on", "cadre", "post", "unit"}
+    return " ".join(f"{k}={dumps(v, None).strip(chr(34))}" for k, v in decision.items() if k not in skip)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("cadre")
+@time_axes
+@click.option("--json", "as_json", is_flag=True, help="Print the status document as JSON.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", help="Labels in English or Chinese.")
+@pass_env
+def show(env: Env, cadre: str, as_of: date, known_at: datetime | None, as_json: bool, lang: str) -> None:
+    """A cadre's status: impact periods, promotability, triggers, rank eligibility.
+
+    \b
+    Example:
+      cadre-ledger show HB-000123
+      cadre-ledger show HB-000123 --as-of 2025-07-01 --known-at 2025-08-01T00:00:00Z --json
+      cadre-ledger show HB-000123 --lang zh
+    """
+    status = env.ledger.status(cadre, as_of, known_at)
+    click.echo(dumps(status) if as_json else to_sections(status, lang))
+
+
+def main() -> None:
+    """Console entry point: one-line errors, exit 1 for refusals, 2 for usage and unusable input."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
+    except LedgerError as e:
+        click.echo(f"error: {e.message}", err=True)
+        sys.exit(e.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(0)
+    except Exception as e:  # a bug, not bad input: one line, the traceback only on request
+        if os.environ.get("CADRE_LEDGER_DEBUG"):
+            raise
+        click.echo(f"internal error: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''} "
+                   "(set CADRE_LEDGER_DEBUG=1 for the traceback)", err=True)
+        sys.exit(3)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""Plain data → text for a terminal: JSON, CSV and aligned tables. No domain logic here."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+# Labels for `show --lang zh` and table headers.
+ZH: dict[str, str] = {
+    "cadre": "干部编号", "name": "姓名", "as_of": "查询日期", "known_at": "截至记录时间", "unit": "单位",
+    "post": "职务", "post_level": "职务层次", "rank": "职级", "staff_category": "人员类别",
+    "party_member": "党员", "employment": "在职状态", "promotable": "可否提拔",
+    "salary_step_allowed": "可否晋升薪级", "party_rights_suspended": "党员权利是否中止",
+    "restrictions": "影响期（进行中）", "expired_restrictions": "影响期（已届满）", "grade_effects": "考核等次影响",
+    "flags": "调整触发情形", "rank_promotion_eligible_on": "职级晋升最低年限届满日", "open_investigations": "在审案件",
+    "pool": "敢做善成优秀干部库", "open_reports": "未了结问题线索", "clarified_reports": "已澄清问题",
+    "commendations": "奖励", "handovers": "交接", "findings": "审计发现", "source": "依据决定", "track": "类别",
+    "kind": "种类", "effective_on": "生效日期", "end_kind": "终止方式", "ends_on": "届满日", "bars": "限制",
+    "rule": "规则", "year": "年度", "effect": "影响", "trigger": "情形", "raised_on": "触发日期",
+    "basis": "依据", "determination": "认定", "true": "是", "false": "否", "none": "无",
+}
+
+
+def to_jsonable(value: Any) -> Any:
+    """Dates as YYYY-MM-DD, datetimes as ISO 8601, Decimals as strings, tuples as lists."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [to_jsonable(v) for v in value]
+    return value
+
+
+def dumps(value: Any, indent: int | None = 2) -> str:
+    """JSON text (UTF-8, Chinese unescaped)."""
+    return json.dumps(to_jsonable(value), ensure_ascii=False, indent=indent)
+
+
+def cell(value: Any) -> str:
+    """One table or CSV cell."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(cell(v) for v in value)
+    if isinstance(value, Mapping):
+        return json.dumps(to_jsonable(value), ensure_ascii=False, separators=(",", ":"))
+    return str(to_jsonable(value))
+
+
+def to_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None) -> str:
+    """CSV text with a header row."""
+    columns = list(columns or _columns(rows))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([cell(row.get(c)) for c in columns])
+    return out.getvalue()
+
+
+def to_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None, limit: int = 60) -> str:
+    """An aligned text table; long cells are cut with an ellipsis."""
+    columns = list(columns or _columns(rows))
+    if not rows:
+        return "(none)"
+    cells = [[_clip(cell(row.get(c)), limit) for c in columns] for row in rows]
+    widths = [max(_width(h), *(_width(r[i]) for r in cells)) for i, h in enumerate(columns)]
+    lines = ["  ".join(_pad(h, w) for h, w in zip(columns, widths)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(_pad(v, w) for v, w in zip(r, widths)).rstrip() for r in cells]
+    return "\n".join(lines)
+
+
+def to_sections(status: Mapping[str, Any], lang: str = "en") -> str:
+    """A status document as a readable block: scalars first, then one table per list."""
+    label = (lambda k: ZH.get(k, k)) if lang == "zh" else (lambda k: k.replace("_", " "))
+    scalars = [(k, v) for k, v in status.items() if not isinstance(v, (list, tuple))]
+    width = max((_width(label(k)) for k, _ in scalars), default=0)
+    out = [f"{_pad(label(k), width)}  {_scalar(v, lang)}" for k, v in scalars]
+    for key, value in status.items():
+        if isinstance(value, (list, tuple)):
+            out.append("")
+            out.append(f"{label(key)}:")
+            if value and isinstance(value[0], Mapping):
+                cols = _columns(value)
+                table = to_table(value, cols)
+                if lang == "zh":
+                    header, rest = table.split("\n", 1)
+                    header = "  ".join(label(c) for c in cols)
+                    table = header + "\n" + rest
+                out.append("  " + table.replace("\n", "\n  "))
+            else:
+                out.append("  " + (", ".join(cell(v) for v in value) if value else "(none)"))
+    return "\n".join(out)
+
+
+def _scalar(value: Any, lang: str) -> str:
+    if lang == "zh" and (value is None or isinstance(value, bool)):
+        return ZH["none"] if value is None else ZH[str(value).lower()]
+    return cell(value) if value is not None else "-"
+
+
+def _columns(rows: Iterable[Mapping[str, Any]]) -> list[str]:
+    columns: list[str] = []
+    for row in rows:
+        for key in row:
+            if key not in columns:
+                columns.append(key)
+    return columns
+
+
+def _width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

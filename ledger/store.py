@@ -208,17 +208,18 @@ class SealingPostgresRecorder(PostgresApplicationRecorder):
             "CREATE TABLE IF NOT EXISTS {schema}.{table} (decision_id TEXT PRIMARY KEY, "
             "content_hash TEXT NOT NULL, stream TEXT NOT NULL, type TEXT NOT NULL, position BIGINT NOT NULL)"
         ).format(schema=Identifier(schema), table=Identifier(DECISIONS_TABLE)))
-        for statement in sealing.create_table_statements("postgres"):
+        for statement in sealing.create_table_statements("postgres", schema):
             self.sql_create_statements.append(SQL(statement))  # type: ignore[arg-type]
 
     def _fetch_ids_after_insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs) or []
+        schema = self.datastore.schema
         with curs.connection.cursor(row_factory=tuple_row) as c:
-            c.execute(SQL("SET LOCAL search_path TO {}").format(Identifier(self.datastore.schema)))
             index = _index_rows(stored_events, ids, kwargs)
             if index:
-                c.executemany(f"INSERT INTO {DECISIONS_TABLE} VALUES (%s,%s,%s,%s,%s)", index)
-            sealing.seal(c, "postgres", _seal_rows(stored_events, ids))
+                c.executemany(SQL("INSERT INTO {}.{} VALUES (%s,%s,%s,%s,%s)").format(
+                    Identifier(schema), Identifier(DECISIONS_TABLE)), index)
+            sealing.seal(c, "postgres", _seal_rows(stored_events, ids), schema)
         return ids
 
     def decision_hashes(self, decision_ids: Sequence[str]) -> dict[str, tuple[str, str]]:

@@ -52,8 +52,8 @@ def parse(raw: Any) -> Decision:
     decision: Decision = {"type": type_name}
     decision["on"] = _date("on", _require(raw, "on"))
     decision[dtype.subject] = _ident(dtype.subject, _require(raw, dtype.subject))
-    # enumerations whose meaning depends on another field are resolved after it
-    order = sorted(fields, key=lambda name: name == "kind")
+    # `kind` is resolved after `authority_kind` (警告), and conditional fields after what they depend on
+    order = sorted(fields, key=lambda name: (fields[name].when is not None, name == "kind"))
     for name in order:
         spec = fields[name]
         present = name in raw

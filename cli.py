@@ -203,7 +203,7 @@ def _record_command(type_name: str) -> click.Command:
         raw = _decision_from_options(type_name, dtype.subject, fields, options)
         report = env.ledger.import_lines([(1, raw)], env.actor)
         if report.errors:
-            raise click.ClickException(report.errors[0].removeprefix("line 1: "))
+            raise Refused(report.errors[0].removeprefix("line 1: "))
         if report.recorded:
             click.echo(f"recorded {report.ids[0]}")
         else:

@@ -24,6 +24,7 @@ from ledger.transcoder import MsgpackTranscoder
 from ledger.unit import Unit
 
 SNAPSHOT_INTERVAL = 100
+HANDOVER_SUMMARY = ("post", "announced_on", "due_on", "status", "outgoing", "incoming", "completed_on")
 
 
 class CadreLedger(Application):
@@ -106,8 +107,8 @@ class CadreLedger(Application):
         facts = self.facts(Cadre, cadre, at)
         post_ids = {f["post_id"] for f in facts if f.get("post_id")}
         posts = {p: info for p in post_ids if (info := self.post_info(p, at)) is not None}
-        return compose_status(facts, as_of, moment, posts=posts,
-                              handovers=self.cadre_handovers(cadre, as_of, at))
+        handovers = [{k: h.get(k) for k in HANDOVER_SUMMARY} for h in self.cadre_handovers(cadre, as_of, at)]
+        return compose_status(facts, as_of, moment, posts=posts, handovers=handovers)
 
     def post_info(self, post: str, at: datetime | None = None) -> dict[str, Any] | None:
         """A registered post's register fields, or None."""

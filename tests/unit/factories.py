@@ -58,3 +58,15 @@ class Dossier:
     def appoint(self, level: str, on: str, path: str = "regular", id: str | None = None, **fields: Any) -> Fact:
         """An appointment to a post of `level`."""
         return self.record("appointment", on, id=id, post=f"{level} post", post_level=level, path=path, **fields)
+
+
+def status_on(dossier: Dossier, on: str | date, posts: dict | None = None) -> dict:
+    """`compute_status` of the dossier's facts as of `on`."""
+    from ledger.rules.status import compute_status
+
+    return compute_status(dossier.facts, day(on), posts=posts)
+
+
+def rows_of(rows: list[dict], source: str) -> list[dict]:
+    """The restriction rows of one source decision."""
+    return [row for row in rows if row["source"] == source]

@@ -157,10 +157,9 @@ def import_cmd(env: Env, file: Any, dry_run: bool, skip_invalid: bool) -> None:
     from ledger.importer import read_jsonl
 
     lines = list(read_jsonl(file))
-    show_bar = sys.stderr.isatty() and not dry_run
-    with click.progressbar(length=len(lines), label="recording", file=sys.stderr) if show_bar else _null() as bar:
+    with _bar(0 if dry_run else len(lines), "recording") as bar:
         report = env.ledger.import_lines(lines, env.actor, dry_run=dry_run, skip_invalid=skip_invalid,
-                                         progress=bar.update if show_bar else None)
+                                         progress=bar.update if bar else None)
     for message in report.errors:
         click.echo(message, err=True)
     click.echo(report.summary())
@@ -172,7 +171,7 @@ def import_cmd(env: Env, file: Any, dry_run: bool, skip_invalid: bool) -> None:
 
 class _null:
     def __enter__(self) -> Any:
-        return self
+        return None
 
     def __exit__(self, *_: Any) -> None:
         return None
@@ -326,6 +325,183 @@ def show(env: Env, cadre: str, as_of: date, known_at: datetime | None, as_json: 
     """
     status = env.ledger.status(cadre, as_of, known_at)
     click.echo(dumps(status) if as_json else to_sections(status, lang))
+
+
+@cli.command("list", context_settings=CONTEXT)
+@click.option("--expiring-within", type=click.IntRange(min=0), metavar="DAYS",
+              help="Only cadres with a running period that ends within DAYS after --as-of.")
+@click.option("--flagged", is_flag=True, help="Only cadres with a raised trigger awaiting determination.")
+@click.option("--not-promotable", is_flag=True, help="Only cadres who may not be promoted (R-BLOCK).")
+@click.option("--pool", is_flag=True, help="Only cadres in the 敢做善成 pool.")
+@click.option("--unit", help="Only cadres of this unit.")
+@time_axes
+@output_format
+@pass_env
+def list_cmd(env: Env, expiring_within: int | None, flagged: bool, not_promotable: bool, pool: bool,
+             unit: str | None, as_of: date, known_at: datetime | None, as_json: bool, as_csv: bool) -> None:
+    """Cadres filtered by status, from the reporting tables (brought up to date first).
+
+    \b
+    Example:
+      cadre-ledger list --expiring-within 90
+      cadre-ledger list --not-promotable --unit 宜昌市夷陵区 --csv
+      cadre-ledger list --flagged --as-of 2025-12-31 --json
+    """
+    rows = env.ledger.read_models.list_cadres(as_of, known_at, expiring_within=expiring_within, flagged=flagged,
+                                              not_promotable=not_promotable, pool=pool, unit=unit)
+    emit(rows, as_json, as_csv)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--kind", type=click.Choice(["override", "restoration-missing", "demotion-missing", "inquiry-overdue",
+                                           "handover-late", "retroactive-breach"]), help="Only findings of this kind.")
+@time_axes
+@output_format
+@pass_env
+def findings(env: Env, kind: str | None, as_of: date, known_at: datetime | None, as_json: bool, as_csv: bool) -> None:
+    """Audit findings: overrides, missing restorations and demotions, late replies and handovers, retroactive breaches.
+
+    \b
+    Example:
+      cadre-ledger findings
+      cadre-ledger findings --kind override --json
+    """
+    emit(env.ledger.read_models.findings(as_of, known_at, kind), as_json, as_csv,
+         ["kind", "source", "cadre", "post", "raised_on", "rule", "detail"])
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--status", type=click.Choice(["open", "overdue", "completed", "completed-late"]),
+              help="Only handovers with this status as of --as-of.")
+@click.option("--post", help="Only this leading post.")
+@click.option("--unit", help="Only posts of this unit.")
+@time_axes
+@output_format
+@pass_env
+def handovers(env: Env, status: str | None, post: str | None, unit: str | None, as_of: date,
+              known_at: datetime | None, as_json: bool, as_csv: bool) -> None:
+    """Principal-leader handovers announced on or before --as-of, with their status on that date (R-HANDOVER).
+
+    \b
+    Example:
+      cadre-ledger handovers --status overdue
+      cadre-ledger handovers --post YC-YL-PARTY-SECRETARY --json
+    """
+    emit(env.ledger.read_models.handovers(as_of, known_at, status=status, post=post, unit=unit), as_json, as_csv)
+
+
+@cli.group(context_settings=CONTEXT)
+def handover() -> None:
+    """One handover's full record."""
+
+
+@handover.command("show", context_settings=CONTEXT)
+@click.argument("post")
+@click.option("--announced", required=True, callback=lambda c, p, v: parse_as_of(c, p, v), metavar="DATE",
+              help="The date the leadership change was announced.")
+@time_axes
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_env
+def handover_show(env: Env, post: str, announced: date, as_of: date, known_at: datetime | None, as_json: bool) -> None:
+    """The record a supervisor signs: items by category with amounts, the outgoing leader's 实绩清单, signoffs.
+
+    \b
+    Example:
+      cadre-ledger handover show YC-YL-PARTY-SECRETARY --announced 2025-09-01
+    """
+    record = env.ledger.handover_record(post, announced, as_of, known_at)
+    if as_json:
+        click.echo(dumps(record))
+        return
+    head = {k: v for k, v in record.items() if not isinstance(v, (list, dict))}
+    click.echo(to_sections(head))
+    for category, items in record["items_by_category"].items():
+        click.echo(f"\nitems — {category}:")
+        click.echo("  " + to_table(items, ["on", "description", "amount", "source"]).replace("\n", "\n  "))
+    for key in ("extensions", "signoffs", "outgoing_performance"):
+        click.echo(f"\n{key.replace('_', ' ')}:")
+        click.echo("  " + to_table(record.get(key) or []).replace("\n", "\n  "))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--open", "which", flag_value="open", help="Only reports still open.")
+@click.option("--overdue", "which", flag_value="overdue", help="Only letter inquiries whose reply is overdue.")
+@click.option("--clarified", "which", flag_value="clarified", help="Only reports closed with a clarification.")
+@time_axes
+@output_format
+@pass_env
+def reports(env: Env, which: str | None, as_of: date, known_at: datetime | None, as_json: bool, as_csv: bool) -> None:
+    """Reports about cadres (一网监督, 函询, 了结, 澄清) and where each stands (R-REPORT).
+
+    \b
+    Example:
+      cadre-ledger reports --overdue
+      cadre-ledger reports --clarified --json
+    """
+    rows = env.ledger.reports(as_of, known_at, which)
+    emit(rows, as_json, as_csv, None if as_json else
+         ["cadre", "report", "standing", "received_on", "disposition", "reply_due_on", "replied_on", "status"])
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("case_no", metavar="CASE")
+@click.option("--known-at", callback=parse_known_at, metavar="TIMESTAMP", help="Only decisions recorded by then.")
+@output_format
+@pass_env
+def case(env: Env, case_no: str, known_at: datetime | None, as_json: bool, as_csv: bool) -> None:
+    """Every decision of one case (一案双查): the organisation's and its leaders', in one view.
+
+    \b
+    Example:
+      cadre-ledger case YL-2023-07
+    """
+    rows = env.ledger.case(case_no, known_at)
+    if not rows:
+        raise Refused(f"no decision is recorded under case {case_no}")
+    if as_json:
+        click.echo(dumps(rows))
+        return
+    emit([{k: v for k, v in r.items() if k != "decision"} | {"fields": _fields(r["decision"])} for r in rows],
+         False, as_csv)
+
+
+@cli.command(context_settings=CONTEXT)
+@output_format
+@pass_env
+def projections(env: Env, as_json: bool, as_csv: bool) -> None:
+    """Each read model's position in the log and its lag.
+
+    \b
+    Example:
+      cadre-ledger projections
+    """
+    emit(env.ledger.read_models.positions(), as_json, as_csv)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("name", required=False, type=click.Choice(["all", "cadres", "restrictions", "flags", "pool",
+                                                           "findings", "reports", "handovers", "cases"]))
+@pass_env
+def rebuild(env: Env, name: str | None) -> None:
+    """Rebuild the read models from zero, from every stored event.
+
+    The read models are derived together in one pass, so naming one rebuilds them all.
+
+    \b
+    Example:
+      cadre-ledger rebuild
+    """
+    total = env.ledger.recorder.max_notification_id() or 0
+    with _bar(total, "rebuilding") as bar:
+        count = env.ledger.read_models.rebuild(progress=bar.update if bar else None)
+    click.echo(f"rebuilt the read models from {count:,} events")
+
+
+def _bar(length: int, label: str) -> Any:
+    """A progress bar on a terminal; nothing when piped."""
+    if sys.stderr.isatty():
+        return click.progressbar(length=length, label=label, file=sys.stderr)
+    return _null()
 
 
 def main() -> None:

@@ -145,6 +145,68 @@ class CadreLedger(Application):
         }
 
 
+    # --- cross-cadre reads (through the read models) -------------------------------------------------------
+    @property
+    def read_models(self) -> Any:
+        """The tracked reporting tables in this database."""
+        if getattr(self, "_read_models", None) is None:
+            from projections.service import ReadModels
+
+            self._read_models = ReadModels(self)
+        return self._read_models
+
+    def reports(self, as_of: date, at: datetime | None = None, which: str | None = None) -> list[dict[str, Any]]:
+        """Reports about cadres as of `as_of`: all, or those `open`, `overdue` or `clarified` (R-REPORT)."""
+        from ledger.rules.reports import compute_reports
+
+        rows: list[dict[str, Any]] = []
+        for cadre in self.read_models.report_cadres(as_of, at):
+            found = compute_reports(self.facts(Cadre, cadre, at), as_of)
+            groups = [which] if which else ["open", "overdue", "deferred", "closed", "clarified"]
+            seen: set[str] = set()
+            for group in groups:
+                for row in found.get(f"{group}_reports", []):
+                    if which or row["report"] not in seen:
+                        seen.add(row["report"])
+                        rows.append({"cadre": cadre, "standing": group, **row})
+        return rows
+
+    def case(self, case: str, at: datetime | None = None) -> list[dict[str, Any]]:
+        """Every decision recorded under one case number (一案双查), the organisation's and its leaders'."""
+        from ledger.workspace import SUBJECTS
+
+        rows = []
+        for ref in self.read_models.case_rows(case, at):
+            kind, key = ref["stream"].split("/", 1)
+            facts = {f["id"]: f for f in self.facts(SUBJECTS[kind], key, at)}
+            fact = facts.get(ref["decision_id"])
+            if fact is not None:
+                rows.append({"stream": ref["stream"], **history_row(fact, kind)})
+        return rows
+
+    def handover_record(self, post: str, announced: date, as_of: date, at: datetime | None = None) -> dict[str, Any]:
+        """The full handover record a supervisor signs: items by category, the outgoing leader's 实绩清单, signoffs."""
+        from ledger.rules.handover import compute_handovers
+
+        facts = self.facts(LeadershipPost, post, at)
+        found = [h for h in compute_handovers(facts, as_of) if h["announced_on"] == announced]
+        if not found:
+            dates = ", ".join(str(h["announced_on"]) for h in compute_handovers(facts, as_of)) or "none"
+            raise NotFound(f"no handover of {post} was announced on {announced}; its handovers: {dates}")
+        record = dict(found[-1])
+        by_category: dict[str, list[dict[str, Any]]] = {}
+        for item in record.get("items", []):
+            by_category.setdefault(item["category"], []).append(item)
+        record["items_by_category"] = by_category
+        outgoing = record.get("outgoing")
+        record["outgoing_performance"] = [
+            {k: f.get(k) for k in ("id", "on", "title", "category", "year", "detail", "verified_by")}
+            for f in (self.facts(Cadre, outgoing, at) if outgoing else [])
+            if f["type"] == "performance-entry" and f["on"] <= as_of
+        ]
+        return record
+
+
 def history_row(fact: Fact, subject_key: str) -> dict[str, Any]:
     """One history row: decision id, type, effective date, recorded time, actor and the decision."""
     return {

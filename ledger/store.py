@@ -191,6 +191,12 @@ class SealingSQLiteRecorder(SQLiteApplicationRecorder):
         return found
 
 
+    def streams(self) -> list[str]:
+        """Every stream in the ledger."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT DISTINCT stream FROM {DECISIONS_TABLE} ORDER BY stream")
+            return [r[0] for r in c.fetchall()]
+
     def streams_with(self, decision_type: str) -> list[str]:
         """The streams holding at least one decision of this type."""
         with self.datastore.transaction(commit=False) as c:
@@ -233,6 +239,13 @@ class SealingPostgresRecorder(PostgresApplicationRecorder):
                 found.update({r["decision_id"]: (r["content_hash"], r["stream"]) for r in curs.fetchall()})
         return found
 
+
+    def streams(self) -> list[str]:
+        """Every stream in the ledger."""
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(SQL("SELECT DISTINCT stream FROM {schema}.{table} ORDER BY stream").format(
+                schema=Identifier(self.datastore.schema), table=Identifier(DECISIONS_TABLE)))
+            return [r["stream"] for r in curs.fetchall()]
 
     def streams_with(self, decision_type: str) -> list[str]:
         """The streams holding at least one decision of this type."""

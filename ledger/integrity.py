@@ -58,27 +58,48 @@ def append_leaf(frontier: list[bytes], size: int, leaf: bytes) -> list[Node]:
     return nodes
 
 
+def node_key(level: int, index: int) -> int:
+    """The storage key of node (level, index): its last leaf's index × 64 + level, growing in append order."""
+    return ((((index + 1) << level) - 1) << 6) | level
+
+
+def node_of_key(key: int) -> tuple[int, int]:
+    """The (level, index) of a node from its storage key."""
+    level = key & 63
+    return level, (((key >> 6) + 1) >> level) - 1
+
+
 def extend(
-    size: int, chain: bytes, frontier: list[bytes], items: Iterable[tuple[str, int, str, bytes]]
-) -> tuple[list[tuple[int, bytes, bytes]], list[Node], bytes]:
-    """Seal events in log order: return (leaf index, event hash, chain hash) each, new nodes, chain head."""
-    sha, pack, tag, zero, one = _sha256, _EVENT_HEADER, _EVENT_TAG, b"\x00", b"\x01"
+    size: int, chain: bytes, frontier: list[bytes], rows: Iterable[tuple[int, str, int, str, bytes]]
+) -> tuple[list[tuple[int, int, str, int, bytes, bytes]], list[tuple[int, bytes]], bytes]:
+    """Seal (position, originator_id, version, topic, state) rows in log order, updating `frontier` in place.
+
+    Returns the seal rows (position, leaf index, originator_id, version, event hash, chain hash), the new
+    interior nodes as (node_key, hash) in append order, and the new chain head.
+    """
+    sha, pack, tag = _sha256, _EVENT_HEADER, _EVENT_TAG
     pop, push = frontier.pop, frontier.append
-    seals: list[tuple[int, bytes, bytes]] = []
-    nodes: list[Node] = []
+    seals: list[tuple[int, int, str, int, bytes, bytes]] = []
+    add_seal = seals.append
+    nodes: list[tuple[int, bytes]] = []
+    add_node = nodes.append
     topics: dict[str, bytes] = {}
-    for originator_id, version, topic, state in items:
+    for position, originator_id, version, topic, state in rows:
         oid = originator_id.encode()
-        top = topics.get(topic) or topics.setdefault(topic, topic.encode())
+        top = topics.get(topic)
+        if top is None:
+            top = topics[topic] = topic.encode()
         digest = sha(pack(tag, len(oid), version, len(top), len(state)) + oid + top + state).digest()
         chain = sha(b"\x02" + chain + digest).digest()
-        seals.append((size, digest, chain))
-        node, index, level = sha(zero + digest).digest(), size, 0
-        while index & 1:
-            node = sha(one + pop() + node).digest()
-            index >>= 1
-            level += 1
-            nodes.append((level, index, node))
+        add_seal((position, size, originator_id, version, digest, chain))
+        node = sha(b"\x00" + digest).digest()
+        if size & 1:
+            index, key = size, size << 6
+            while index & 1:
+                node = sha(b"\x01" + pop() + node).digest()
+                index >>= 1
+                key += 1
+                add_node((key, node))
         push(node)
         size += 1
     return seals, nodes, chain

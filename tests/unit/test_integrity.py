@@ -8,7 +8,7 @@ from pymerkle import InmemoryTree
 
 from ledger.integrity import (
     EMPTY_ROOT, GENESIS, append_leaf, chain_hash, consistency_path_length, consistency_proof, event_hash,
-    extend, frontier_levels, inclusion_path_length,
+    extend, frontier_levels, inclusion_path_length, node_key, node_of_key,
     inclusion_proof, leaf_hash, node_hash, pack_frontier, root_from_frontier, unpack_frontier,
     verify_consistency, verify_inclusion,
 )
@@ -186,21 +186,22 @@ def test_event_hash_is_unambiguous_about_field_boundaries() -> None:
 
 
 def test_extend_matches_the_one_at_a_time_functions() -> None:
-    events = [(f"HB-{i % 7}", i // 7 + 1, "ledger.cadre:Cadre.Appointed", bytes([i]) * i) for i in range(50)]
+    events = [(10 + i, f"HB-{i % 7}", i // 7 + 1, "ledger.cadre:Cadre.Appointed", bytes([i]) * i) for i in range(50)]
     frontier: list[bytes] = []
     seals, nodes, head = extend(0, GENESIS, frontier, events[:20])
     more, more_nodes, head = extend(20, head, frontier, events[20:])
 
     chain, expected_frontier, expected_nodes = GENESIS, [], []
-    for i, event in enumerate(events):
-        digest = event_hash(*event)
+    for i, (position, oid, version, topic, state) in enumerate(events):
+        digest = event_hash(oid, version, topic, state)
         chain = chain_hash(chain, digest)
-        assert (seals + more)[i] == (i, digest, chain)
-        expected_nodes += append_leaf(expected_frontier, i, leaf_hash(digest))
+        assert (seals + more)[i] == (position, i, oid, version, digest, chain)
+        expected_nodes += [(node_key(level, idx), h)
+                           for level, idx, h in append_leaf(expected_frontier, i, leaf_hash(digest))]
     assert head == chain
     assert nodes + more_nodes == expected_nodes
     assert frontier == expected_frontier
-    assert root_from_frontier(frontier) == _mth([event_hash(*e) for e in events])
+    assert root_from_frontier(frontier) == _mth([event_hash(*e[1:]) for e in events])
 
 
 def test_frontier_round_trips_and_knows_its_size() -> None:
@@ -220,3 +221,15 @@ def test_path_lengths_are_known_from_index_and_sizes(ours: _Tree) -> None:
             assert consistency_path_length(old, new) == len(consistency_proof(old, new, ours.get_node))
         for index in range(new):
             assert inclusion_path_length(index, new) == len(inclusion_proof(index, new, ours.get_node))
+
+
+def test_node_keys_grow_in_append_order_and_round_trip() -> None:
+    frontier: list[bytes] = []
+    keys = []
+    for i in range(200):
+        for level, idx, _ in append_leaf(frontier, i, leaf_hash(bytes([i % 256]))):
+            keys.append(node_key(level, idx))
+            assert node_of_key(keys[-1]) == (level, idx)
+
+    assert keys == sorted(keys) and len(set(keys)) == len(keys)
+    assert node_key(1, 0) == 1 << 6 | 1 and node_key(3, 1) == 15 << 6 | 3

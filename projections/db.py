@@ -64,6 +64,12 @@ class Cursor:
         if rows:
             self.raw.executemany(self._sql(sql), [tuple(r) for r in rows])
 
+    @property
+    def rowcount(self) -> int:
+        """Rows changed by the last statement."""
+        raw = getattr(self.raw, "sqlite_cursor", self.raw)
+        return int(raw.rowcount)
+
     def fetchall(self) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in self.raw.fetchall()]
 

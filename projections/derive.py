@@ -2,7 +2,7 @@
 
 A cadre's status depends on the query date only through the decisions that change things "from
 their own date" (exemptions, restorations, ends of suspensions and investigations, variations,
-expulsions, determinations). Between two such dates the restriction intervals, flags and findings
+expulsions, determinations; retractions, revocations and variations apply from the start). Between two such dates the restriction intervals, flags and findings
 are the same, so each is computed once per stretch and stored with the stretch `[asof_from, asof_to)`
 in which it holds. A query as of D then reads the rows whose stretch contains D — exactly what a
 replay of the cadre as of D would say.
@@ -19,7 +19,7 @@ FAR = date(2199, 12, 31)
 BEGINNING = "0001-01-01"
 END = "9999-12-31"
 AS_OF_DEPENDENT = frozenset({
-    "exemption", "party-rights-restored", "suspension-end", "investigation-close", "variation", "determination",
+    "exemption", "party-rights-restored", "suspension-end", "investigation-close", "determination",
 })
 BLOCKS_PROMOTION = frozenset({"promotion", "leadership-post", "higher-post", "equal-or-higher-post", "employment"})
 

@@ -76,7 +76,7 @@ def advance(c: Cursor, old: int, new: int) -> None:
         c.execute("INSERT INTO proj_tracking VALUES (?, ?)", (NAME, new))
         return
     c.execute("UPDATE proj_tracking SET position = ? WHERE projection = ? AND position = ?", (new, NAME, old))
-    if c.raw.rowcount != 1:
+    if c.rowcount != 1:
         raise ProjectionConflict(f"the read models moved past position {old} meanwhile; page up to {new} not applied")
 
 

@@ -55,7 +55,7 @@ def compute_grade_effects(history: History, day: date) -> list[GradeEffect]:
 
 
 def most_severe(effects: list[GradeEffect], year: int) -> GradeEffect | None:
-    """R-ASSESS-EFFECT: of the effects on `year`, the most severe (`incompetent` > `not-graded` > `no-excellent`)."""
+    """R-ASSESS-EFFECT: the most severe effect on `year` (incompetent > not-graded > no-excellent)."""
     on_year = [e for e in effects if e.year == year]
     return min(on_year, key=lambda e: effect_severity(e.effect)) if on_year else None
 
@@ -63,7 +63,8 @@ def most_severe(effects: list[GradeEffect], year: int) -> GradeEffect | None:
 def is_grading_barred(history: History, timeline: Timeline, year: int, day: date) -> Fact | None:
     """R-INVESTIGATION: the investigation open on some day of `year` and still open on `day`, if any."""
     for opened in history.of_type("investigation-open"):
-        if opened["on"] <= min(day, new_years_eve(year)) and timeline.investigation_close(opened, day) is None:
+        still_open = timeline.investigation_close(opened, day) is None
+        if opened["on"] <= min(day, new_years_eve(year)) and still_open:
             return opened
     return None
 

@@ -19,7 +19,9 @@ BARS: frozenset[str] = frozenset(
      EMPLOYMENT}
 )
 # R-BLOCK row `promotable`; also rank promotion (R-RANK-BAR) and upward appointment (R-POST-BAR).
-PROMOTION_BARS: frozenset[str] = frozenset({PROMOTION, LEADERSHIP_POST, HIGHER_POST, EQUAL_OR_HIGHER_POST, EMPLOYMENT})
+PROMOTION_BARS: frozenset[str] = frozenset(
+    {PROMOTION, LEADERSHIP_POST, HIGHER_POST, EQUAL_OR_HIGHER_POST, EMPLOYMENT}
+)
 # R-BLOCK row `salary step`, with Precise reading 9 (an ended employment stops salary steps too).
 SALARY_BARS: frozenset[str] = frozenset({SALARY_STEP, EMPLOYMENT})
 

@@ -27,8 +27,10 @@ def describe_blocker(cadre: str, action: str, blocker: Restriction) -> str:
     if blocker.end_kind == PERMANENT:
         return f"{cadre} may not {action}: {blocker.kind} {blocker.source} is permanent"
     if blocker.end_kind == PENDING:
-        return f"{cadre} may not {action} while {blocker.kind} {blocker.source} is running (it has no end date yet)"
-    return f"{cadre} may not {action} until {blocker.ends_on.isoformat()}: {blocker.kind} {blocker.source} is running"
+        return (f"{cadre} may not {action} while {blocker.kind} {blocker.source} is running "
+                "(it has no end date yet)")
+    until = blocker.ends_on.isoformat() if blocker.ends_on else "its end"
+    return f"{cadre} may not {action} until {until}: {blocker.kind} {blocker.source} is running"
 
 
 def check_not_blocked(rule: str, cadre: str, action: str, blockers: Iterable[Restriction]) -> None:

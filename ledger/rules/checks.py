@@ -25,11 +25,12 @@ CHECKED_TYPES: frozenset[str] = frozenset(CHECKS)
 
 
 def check_decision(facts: Sequence[Fact], new: Fact, *, posts: Mapping[str, dict] | None = None) -> None:
-    """Raise RuleViolation when `new` breaks a write-time rule, checked as of new['on'] against `facts` (recording order).
+    """Raise RuleViolation when `new` breaks a write-time rule, checked as of new['on'] against `facts`.
 
-    Rank promotions (R-RANK-BAR, R-RANK-MIN), appointments (R-BLOCK, R-POST-*), assessments (R-ASSESS,
-    R-ASSESS-EFFECT, R-INVESTIGATION), sanctions (R-PARTY-*, R-STATE-*), probation extensions and
-    restorations (R-PARTY-EXT, R-PARTY-RESTORE). Other types, and a cadre with no register, pass.
+    `facts` are in recording order. Rank promotions (R-RANK-BAR, R-RANK-MIN), appointments (R-BLOCK,
+    R-POST-*), assessments (R-ASSESS, R-ASSESS-EFFECT, R-INVESTIGATION), sanctions (R-PARTY-*,
+    R-STATE-*), probation extensions and restorations (R-PARTY-EXT, R-PARTY-RESTORE). Other types, and
+    a cadre with no register, pass.
     """
     check = CHECKS.get(new["type"])
     if check is None:

@@ -40,12 +40,12 @@ def check_party_combined(view: CadreView, new: Fact) -> None:
     combined = len(violations) >= policy.MIN_VIOLATIONS_TO_COMBINE
     if new["kind"] != kind or (kind == PROBATION and combined and new.get("period_months") != months):
         wanted = f"{kind} ({months} months)" if kind == PROBATION and combined else kind
-        raise RuleViolation("R-PARTY-COMBINED", f"{view.cadre}: violations {', '.join(violations)} combine to "
-                            f"{wanted} (the heaviest raised one level), not {new['kind']}")
+        raise RuleViolation("R-PARTY-COMBINED", f"{view.cadre}: violations {', '.join(violations)} "
+                            f"combine to {wanted} (the heaviest raised one level), not {new['kind']}")
 
 
 def check_state_combined(view: CadreView, new: Fact) -> None:
-    """R-STATE-COMBINED: only the heaviest kind is executed; a combined period only for same-kind violations."""
+    """R-STATE-COMBINED: only the heaviest kind is executed; a combined period only for one repeated kind."""
     kind, violations, period = new["kind"], new.get("violations") or [], new.get("period_months")
     unknown = [v for v in violations if v not in STATE_LADDER]
     if unknown:
@@ -54,8 +54,8 @@ def check_state_combined(view: CadreView, new: Fact) -> None:
     if violations:
         heaviest = max(violations, key=STATE_LADDER.index)
         if kind != heaviest:
-            raise RuleViolation("R-STATE-COMBINED", f"{view.cadre}: of violations {', '.join(violations)} only "
-                                f"the heaviest, {heaviest}, is executed, not {kind}")
+            raise RuleViolation("R-STATE-COMBINED", f"{view.cadre}: of violations {', '.join(violations)} "
+                                f"only the heaviest, {heaviest}, is executed, not {kind}")
     if period is None:
         return
     if len(violations) < 2 or len(set(violations)) > 1:
@@ -66,16 +66,17 @@ def check_state_combined(view: CadreView, new: Fact) -> None:
         raise RuleViolation("R-STATE-COMBINED", f"{view.cadre}: {kind} has no period to combine")
     high = min(base * len(violations), policy.STATE_COMBINED_MAX_MONTHS)
     if not base <= period <= high:
-        raise RuleViolation("R-STATE-COMBINED", f"{view.cadre}: period_months {period} is outside {base}–{high} "
-                            f"for {len(violations)} violations of {kind}")
+        raise RuleViolation("R-STATE-COMBINED", f"{view.cadre}: period_months {period} is outside "
+                            f"{base}–{high} for {len(violations)} violations of {kind}")
 
 
 def _check_not_retired(view: CadreView, new: Fact) -> None:
     """R-STATE (政务处分法 Art. 27): no state sanction effective on or after retirement."""
     for ended in view.history.of_type("employment-end"):
         if ended.get("reason") == "retirement" and ended["on"] <= new["on"]:
-            raise RuleViolation("R-STATE", f"{view.cadre} may not receive a state sanction effective on or after "
-                                f"retirement on {ended['on'].isoformat()} ({ended['id']})", blocking=ended["id"])
+            raise RuleViolation("R-STATE", f"{view.cadre} may not receive a state sanction effective on or "
+                                f"after retirement on {ended['on'].isoformat()} ({ended['id']})",
+                                blocking=ended["id"])
 
 
 def _check_member(view: CadreView, new: Fact) -> None:
@@ -86,7 +87,8 @@ def _check_member(view: CadreView, new: Fact) -> None:
                   if f["on"] <= new["on"] and view.history.kind_of(f) == EXPULSION]
     blocking = expulsions[-1]["id"] if expulsions else (view.history.register or {}).get("id")
     why = f"expelled by {blocking}" if expulsions else "not a Party member"
-    raise RuleViolation("R-PARTY-MEMBER", f"{view.cadre} may not receive a Party sanction: {why}", blocking=blocking)
+    raise RuleViolation("R-PARTY-MEMBER", f"{view.cadre} may not receive a Party sanction: {why}",
+                        blocking=blocking)
 
 
 def check_sanction(view: CadreView, new: Fact) -> None:
@@ -100,5 +102,5 @@ def check_sanction(view: CadreView, new: Fact) -> None:
     if new["kind"] != EXPULSION:
         probation = running_probation(view, new["on"])
         if probation is not None:
-            raise RuleViolation("R-PARTY-PROB-NEW", f"{view.cadre} may not receive a Party sanction other than "
-                                f"expulsion during probation {probation}", blocking=probation)
+            raise RuleViolation("R-PARTY-PROB-NEW", f"{view.cadre} may not receive a Party sanction other "
+                                f"than expulsion during probation {probation}", blocking=probation)

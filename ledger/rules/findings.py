@@ -16,7 +16,8 @@ RETROACTIVE_WHATEVER_THEIR_DATE = CORRECTIONS | {"variation"}
 
 
 def _row(kind: str, source: str, cadre: str, raised_on: date, rule: str | None, detail: str) -> dict:
-    return {"kind": kind, "source": source, "cadre": cadre, "raised_on": raised_on, "rule": rule, "detail": detail}
+    return {"kind": kind, "source": source, "cadre": cadre, "raised_on": raised_on, "rule": rule,
+            "detail": detail}
 
 
 def _violation(facts: Sequence[Fact], fact: Fact, posts: Mapping[str, dict] | None) -> RuleViolation | None:
@@ -57,7 +58,9 @@ def compute_retroactive_breaches(view: CadreView) -> list[dict]:
     effective earlier makes break a rule; the earlier-recorded one is the source (Precise reading 14)."""
     rows = []
     for position, fact in enumerate(view.facts):
-        if fact["type"] not in CHECKED_TYPES or fact.get("override_reason") or view.history.is_void(fact["id"]):
+        if fact["type"] not in CHECKED_TYPES or fact.get("override_reason"):
+            continue
+        if view.history.is_void(fact["id"]):
             continue
         context = retroactive_context(view.facts, position)
         if context is None:
@@ -74,7 +77,8 @@ def compute_findings(view: CadreView, as_of: date) -> list[dict]:
     rows = compute_overrides(view) + compute_retroactive_breaches(view)
     for probation, due in compute_missing_restorations(view, as_of):
         rows.append(_row("restoration-missing", probation["id"], view.cadre, due, "R-PARTY-RESTORE",
-                         f"probation {probation['id']} was due for restoration of Party rights on {due.isoformat()}"))
+                         f"probation {probation['id']} was due for restoration of Party rights on "
+                         f"{due.isoformat()}"))
     for assessment, raised_on in compute_missing_demotions(view.history, as_of):
         rows.append(_row("demotion-missing", assessment["id"], view.cadre, raised_on, "R-ASSESS-DEMOTE",
                          f"graded incompetent for {assessment['year']}; no demotion within 12 months "

@@ -57,7 +57,8 @@ class History:
         self.cadre: str | None = self.register.get("cadre") if self.register else None
         self.void: frozenset[str] = _void_ids(self.facts)
         self.valid: list[Fact] = sorted(
-            (f for f in self.facts if f["id"] not in self.void and f["type"] not in CORRECTIONS), key=order_key
+            (f for f in self.facts if f["id"] not in self.void and f["type"] not in CORRECTIONS),
+            key=order_key,
         )
         self.by_id: dict[str, Fact] = {f["id"]: f for f in self.valid}
         self._by_type: dict[str, list[Fact]] = defaultdict(list)
@@ -88,11 +89,12 @@ class History:
 
     def exemption_at(self, fact_id: str, day: date) -> Fact | None:
         """R-EXEMPT: the latest non-rejected exemption of `fact_id` effective on or before `day`."""
-        applying = [e for e in self.targeting("exemption", fact_id) if e["outcome"] != "rejected" and e["on"] <= day]
+        applying = [e for e in self.targeting("exemption", fact_id)
+                    if e["outcome"] != "rejected" and e["on"] <= day]
         return applying[-1] if applying else None
 
     def measure_kind(self, fact: Fact, day: date) -> str:
-        """R-EXEMPT: the kind a measure shows as of `day`: a `reduced` exemption's replacement, else `kind_of`."""
+        """R-EXEMPT: the kind shown as of `day`: a `reduced` exemption's replacement, else `kind_of`."""
         exemption = self.exemption_at(fact["id"], day)
         if exemption is not None and exemption["outcome"] == "reduced" and exemption.get("replacement"):
             return exemption["replacement"]

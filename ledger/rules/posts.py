@@ -49,8 +49,8 @@ def check_previous_grade(view: CadreView, new: Fact) -> None:
     if assessment is not None and assessment["grade"] in DISQUALIFYING_GRADES:
         allowed_on = new_year(new["on"].year + 1)
         raise RuleViolation(
-            "R-POST-PREV", f"{view.cadre} may not be appointed to a higher post until {allowed_on.isoformat()}: "
-            f"graded {assessment['grade']} for {year} ({assessment['id']})",
+            "R-POST-PREV", f"{view.cadre} may not be appointed to a higher post until "
+            f"{allowed_on.isoformat()}: graded {assessment['grade']} for {year} ({assessment['id']})",
             blocking=assessment["id"], ends_on=allowed_on)
 
 
@@ -74,13 +74,15 @@ def check_skip(view: CadreView, new: Fact, profile: Profile, held: str) -> None:
             refuse("direct promotion starts from county-chief or township-chief")
         role = role_of(new, view.posts)
         if role not in DIRECT_ROLES:
-            refuse(f"direct promotion is to a full-time-deputy-secretary or executive-deputy post, not {role}")
+            refuse("direct promotion is to a full-time-deputy-secretary or executive-deputy post, "
+                   f"not {role}")
     if path == "exceptional":
         if steps > EXCEPTIONAL_MAX_STEPS:
             refuse(f"it goes {steps} steps; exceptional promotion goes at most {EXCEPTIONAL_MAX_STEPS}")
         last = profile.last_upward
         if last is not None and last.path == "exceptional":
-            refuse(f"the most recent upward appointment {last.source} was exceptional too", blocking=last.source)
+            refuse(f"the most recent upward appointment {last.source} was exceptional too",
+                   blocking=last.source)
         if last is not None and new["on"] < add_months(last.on, EXCEPTIONAL_GAP_MONTHS):
             ends_on = add_months(last.on, EXCEPTIONAL_GAP_MONTHS)
             refuse(f"within 12 months of the upward appointment {last.source} (until {ends_on.isoformat()})",

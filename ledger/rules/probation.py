@@ -66,7 +66,8 @@ def check_probation_extension(view: CadreView, new: Fact) -> None:
         refuse(f"it was already extended by {earlier[0]['id']}", blocking=earlier[0]["id"])
     ended = probation_ended_by(view, target, day)
     if ended is not None:
-        refuse(f"it ended on {ended[0]['on'].isoformat()} by {ended[1]} {ended[0]['id']}", blocking=ended[0]["id"])
+        refuse(f"it ended on {ended[0]['on'].isoformat()} by {ended[1]} {ended[0]['id']}",
+               blocking=ended[0]["id"])
     ends_on = add_months(target["on"], EXTENDABLE_MONTHS)
     if day >= ends_on:
         refuse(f"an extension must take effect before the probation ends on {ends_on.isoformat()}")
@@ -86,11 +87,13 @@ def check_party_rights_restored(view: CadreView, new: Fact) -> None:
     ended = view.timeline.probation_end(target, day)
     if ended is not None:
         raise RuleViolation("R-PARTY-RESTORE", f"{view.cadre}: probation {target_id} ended on "
-                            f"{ended[0]['on'].isoformat()} by {ended[1]} {ended[0]['id']}", blocking=ended[0]["id"])
+                            f"{ended[0]['on'].isoformat()} by {ended[1]} {ended[0]['id']}",
+                            blocking=ended[0]["id"])
     due = restoration_due_on(view, target, day)
     if day < due:
         raise RuleViolation("R-PARTY-RESTORE", f"{view.cadre}'s Party rights may not be restored until "
-                            f"{due.isoformat()}: probation {target_id} is running", blocking=target_id, ends_on=due)
+                            f"{due.isoformat()}: probation {target_id} is running",
+                            blocking=target_id, ends_on=due)
 
 
 def compute_missing_restorations(view: CadreView, as_of: date) -> list[tuple[Fact, date]]:

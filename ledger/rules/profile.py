@@ -52,10 +52,12 @@ class Profile:
 def _from_register(fact: Fact) -> Profile:
     level = fact.get("post_level")
     return Profile(
-        name=fact.get("name"), unit=fact.get("unit"), post=fact.get("post"), post_level=level, last_level=level,
+        name=fact.get("name"), unit=fact.get("unit"), post=fact.get("post"), post_level=level,
+        last_level=level,
         post_level_since=fact.get("post_level_since") or fact["on"], post_level_source=fact["id"],
         rank=fact.get("rank"), rank_since=fact.get("rank_since") or fact["on"], rank_source=fact["id"],
-        party_member=bool(fact.get("party_member")), staff_category=fact.get("staff_category") or "civil-servant",
+        party_member=bool(fact.get("party_member")),
+        staff_category=fact.get("staff_category") or "civil-servant",
     )
 
 
@@ -88,7 +90,8 @@ def _appointed(profile: Profile, fact: Fact, posts: Mapping[str, dict]) -> Profi
     return replace(
         changed, post=fact.get("post"), post_id=fact.get("post_id"),
         role=fact.get("role") or registered.get("role"), unit=registered.get("unit") or profile.unit,
-        last_upward=Upward(fact["id"], fact["on"], fact.get("path", "regular")) if upward else profile.last_upward,
+        last_upward=(Upward(fact["id"], fact["on"], fact.get("path", "regular")) if upward
+                     else profile.last_upward),
     )
 
 
@@ -102,12 +105,15 @@ def apply_fact(profile: Profile, fact: Fact, history: History, posts: Mapping[st
     if kind_type in ("rank-promotion", "rank-demotion"):
         return _with_rank(profile, fact.get("rank"), fact)
     if kind_type == "employment-end":
-        return replace(profile, employment=EMPLOYMENT_BY_REASON.get(fact.get("reason", ""), profile.employment))
+        employment = EMPLOYMENT_BY_REASON.get(fact.get("reason", ""), profile.employment)
+        return replace(profile, employment=employment)
     if kind_type not in MEASURE_TYPES:
         return profile
     kind = history.kind_of(fact)
     if kind == POST_DISMISSAL and fact.get("kind") == POST_DISMISSAL:
-        lowered = _with_level(profile, fact.get("new_post_level"), fact) if "new_post_level" in fact else profile
+        lowered = profile
+        if "new_post_level" in fact:
+            lowered = _with_level(profile, fact["new_post_level"], fact)
         if "new_post" in fact:
             lowered = replace(lowered, post=fact["new_post"])
         return _with_rank(lowered, fact.get("new_rank"), fact)

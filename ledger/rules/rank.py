@@ -90,8 +90,8 @@ def check_rank_promotion(view: CadreView, new: Fact) -> None:
     start = counting_start(profile, target)
     if start is None:
         raise RuleViolation(
-            "R-RANK-MIN", f"{view.cadre} may not be promoted to {target}: a promotion goes to the next rank up, "
-            f"{next_rank_up(profile.rank)}, unless the cadre holds the equivalent post "
+            "R-RANK-MIN", f"{view.cadre} may not be promoted to {target}: a promotion goes to the next "
+            f"rank up, {next_rank_up(profile.rank)}, unless the cadre holds the equivalent post "
             f"{EQUIVALENT_POST.get(target, '(none)')}", blocking=profile.rank_source)
     years = required_years(target)
     eligible_on = compute_eligible_on(start[0], years, view.grades(day))

@@ -81,13 +81,15 @@ MEASURES: dict[str, Measure] = {m.kind: m for m in (
     Measure(DISCHARGE, STATE, "R-STATE", (Span(frozenset({EMPLOYMENT}), PERMANENT),), (), False),
     # R-ORG (never stacks, R-CROSS)
     Measure("circular", ORG, "R-ORG", (), (), False),
-    Measure("admonition", ORG, "R-ORG", (_for(policy.ADMONITION_MONTHS, PROMOTION),), ((0, NO_EXCELLENT),), False),
+    Measure("admonition", ORG, "R-ORG", (_for(policy.ADMONITION_MONTHS, PROMOTION),), ((0, NO_EXCELLENT),),
+            False),
     Measure(SUSPENSION, ORG, "R-ORG", (Span(frozenset({PROMOTION}), PENDING),), (), False),
     Measure("post-adjustment", ORG, "R-ORG", (_for(12, PROMOTION),), ((0, NO_EXCELLENT),), False),
     Measure("ordered-resignation", ORG, "R-ORG", _LEAVING, ((0, NOT_GRADED),), False),
     Measure("resignation-for-fault", ORG, "R-ORG", _LEAVING, ((0, NOT_GRADED),), False),
     Measure("accountability-removal", ORG, "R-ORG", _LEAVING, ((0, NOT_GRADED),), False),
-    Measure(ORG_DEMOTION, ORG, "R-ORG", (_for(policy.ORG_DEMOTION_MONTHS, PROMOTION),), ((0, NOT_GRADED),), False),
+    Measure(ORG_DEMOTION, ORG, "R-ORG", (_for(policy.ORG_DEMOTION_MONTHS, PROMOTION),), ((0, NOT_GRADED),),
+            False),
 )}
 
 # R-PARTY: after restoration of Party rights, 24 months from the restoration date.
@@ -104,7 +106,9 @@ PARTY_LADDER: tuple[tuple[str, int | None], ...] = (
     (EXPULSION, None),
 )
 # R-STATE-COMBINED: lightest first.
-STATE_LADDER: tuple[str, ...] = ("warning", "demerit", "major-demerit", "grade-demotion", POST_DISMISSAL, DISCHARGE)
+STATE_LADDER: tuple[str, ...] = (
+    "warning", "demerit", "major-demerit", "grade-demotion", POST_DISMISSAL, DISCHARGE,
+)
 
 
 def measure_of(kind: str) -> Measure | None:
@@ -121,7 +125,7 @@ def fixed_period(kind: str) -> int | None:
 
 
 def grade_effects_of(kind: str, period_months: int | None = None) -> tuple[tuple[int, str], ...]:
-    """R-PARTY / R-STATE / R-ORG grade effects as (year offset, effect); a probation's depend on its period."""
+    """R-PARTY / R-STATE / R-ORG grade effects as (year offset, effect); a probation's follow its period."""
     measure = MEASURES.get(kind)
     if measure is None:
         return ()

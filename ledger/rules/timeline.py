@@ -124,8 +124,8 @@ class Timeline:
 
     def _span(self, fact: Fact, day: date, kind: str, measure: Measure, span: Span, reference: str | None
               ) -> Restriction:
-        base = Restriction(fact["id"], measure.track, kind, fact["on"], span.end, None, span.bars, measure.rule,
-                           reference, order_key(fact))
+        base = Restriction(fact["id"], measure.track, kind, fact["on"], span.end, None, span.bars,
+                           measure.rule, reference, order_key(fact))
         if span.end == DATE:
             if measure.stacks:
                 ends_on, rule = self.stacked_end(fact, kind)
@@ -133,7 +133,8 @@ class Timeline:
                 ends_on, rule = add_months(fact["on"], span.months or 0), measure.rule
             return replace(base, ends_on=ends_on, rule=rule)
         if span.end == PENDING:
-            ending = [e for e in self.history.targeting("suspension-end", fact["id"]) if fact["on"] <= e["on"] <= day]
+            ending = [e for e in self.history.targeting("suspension-end", fact["id"])
+                      if fact["on"] <= e["on"] <= day]
             if ending:
                 return replace(base, end_kind=DATE, ends_on=ending[0]["on"])
         return base

@@ -8,7 +8,7 @@ from ledger.rules.history import History
 
 
 def is_vote_below_two_thirds(evaluation: Fact) -> bool:
-    """R-TRIGGER `vote-below-two-thirds`: (excellent + competent) x 3 < valid x 2; exactly two thirds does not."""
+    """R-TRIGGER `vote-below-two-thirds`: (excellent + competent) x 3 < valid x 2 (two thirds exactly: no)."""
     approving = int(evaluation.get("excellent", 0)) + int(evaluation.get("competent", 0))
     return approving * 3 < int(evaluation["valid"]) * 2
 
@@ -17,7 +17,8 @@ def _determination(history: History, trigger: str, basis_last: object, as_of: da
     """R-TRIGGER: the outcome of the latest determination of this trigger and last basis element."""
     outcome = None
     for fact in history.of_type("determination"):
-        if fact["on"] <= as_of and fact.get("trigger") == trigger and str(fact.get("basis")) == str(basis_last):
+        same_basis = str(fact.get("basis")) == str(basis_last)
+        if fact["on"] <= as_of and fact.get("trigger") == trigger and same_basis:
             outcome = fact.get("outcome")
     return outcome
 

@@ -23,7 +23,8 @@ class Dossier:
         self.facts: list[Fact] = []
         fields = {"name": "Li Wei", "unit": "Yichang", "post": "deputy head", "post_level": "county-deputy",
                   "rank": "researcher-4", "rank_since": day("2019-01-01"), "party_member": True}
-        fields.update({k: day(v) if k.endswith("_since") and isinstance(v, str) else v for k, v in register.items()})
+        fields.update({k: day(v) if k.endswith("_since") and isinstance(v, str) else v for k,
+                       v in register.items()})
         self.record("register", on, id=f"reg-{cadre}", **fields)
 
     def draft(self, type_: str, on: str | date, id: str | None = None, **fields: Any) -> Fact:
@@ -31,7 +32,8 @@ class Dossier:
         seq = len(self.facts) + 1
         fact: Fact = {"id": id or f"{type_}-{seq}", "type": type_, "on": day(on),
                       "recorded_at": EPOCH + timedelta(hours=seq), "seq": seq, "actor": "tester", "doc": None,
-                      "authority": None, "note": None, "case": None, "override_reason": None, "cadre": self.cadre}
+                      "authority": None, "note": None, "case": None, "override_reason": None,
+                      "cadre": self.cadre}
         fact.update(fields)
         return fact
 
@@ -44,7 +46,8 @@ class Dossier:
     def sanction(self, kind: str, on: str, id: str | None = None, **fields: Any) -> Fact:
         """A sanction with the matching `authority_kind`."""
         authority = "party" if sanction_track(kind) == "party" else "supervisory"
-        return self.record("sanction", on, id=id, kind=kind, authority_kind=fields.pop("authority_kind", authority),
+        authority = fields.pop("authority_kind", authority)
+        return self.record("sanction", on, id=id, kind=kind, authority_kind=authority,
                            **fields)
 
     def org(self, kind: str, on: str, id: str | None = None, **fields: Any) -> Fact:
@@ -55,9 +58,11 @@ class Dossier:
         """An annual assessment (by default effective on 15 January of the next year)."""
         return self.record("assessment", on or f"{year + 1}-01-15", id=id, year=year, grade=grade)
 
-    def appoint(self, level: str, on: str, path: str = "regular", id: str | None = None, **fields: Any) -> Fact:
+    def appoint(self, level: str, on: str, path: str = "regular", id: str | None = None,
+                **fields: Any) -> Fact:
         """An appointment to a post of `level`."""
-        return self.record("appointment", on, id=id, post=f"{level} post", post_level=level, path=path, **fields)
+        return self.record("appointment", on, id=id, post=f"{level} post", post_level=level, path=path,
+                           **fields)
 
 
 def status_on(dossier: Dossier, on: str | date, posts: dict | None = None) -> dict:

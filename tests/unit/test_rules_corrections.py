@@ -76,7 +76,8 @@ def test_the_latest_variation_in_valid_time_wins_not_the_latest_recorded() -> No
     cadre = Dossier()
     cadre.sanction("major-demerit", "2025-03-10", id="s-1")
     cadre.record("variation", "2025-10-01", target="s-1", kind="warning", reason="second review")
-    cadre.record("variation", "2025-09-01", target="s-1", kind="demerit", reason="first review, recorded late")
+    cadre.record("variation", "2025-09-01", target="s-1", kind="demerit",
+                 reason="first review, recorded late")
 
     assert [r["kind"] for r in status_on(cadre, "2025-04-01")["restrictions"]] == ["warning"]
 
@@ -98,7 +99,8 @@ def test_an_exemption_ends_the_targets_restrictions_on_its_own_date() -> None:
 
     assert [r["ends_on"] for r in before["restrictions"]] == [day("2026-03-10")]
     assert after["restrictions"] == []
-    assert [(r["source"], r["ends_on"]) for r in after["expired_restrictions"]] == [("s-1", day("2025-06-01"))]
+    assert [(r["source"], r["ends_on"]) for r in after["expired_restrictions"]] == [("s-1",
+                                                                                     day("2025-06-01"))]
 
 
 def test_an_exemption_lapses_grade_effects_after_its_year_only() -> None:
@@ -127,9 +129,11 @@ def test_a_reduced_exemption_shows_the_replacement_from_its_date_computed_from_t
 
     before, after = status_on(cadre, "2025-07-31"), status_on(cadre, "2025-08-01")
 
-    assert [(r["kind"], r["ends_on"]) for r in before["restrictions"]] == [("grade-demotion", day("2027-01-10"))]
+    assert [(r["kind"], r["ends_on"]) for r in before["restrictions"]] == [("grade-demotion",
+                                                                            day("2027-01-10"))]
     assert after["restrictions"] == []
-    assert [(r["kind"], r["ends_on"]) for r in after["expired_restrictions"]] == [("warning", day("2025-07-10"))]
+    assert [(r["kind"], r["ends_on"]) for r in after["expired_restrictions"]] == [("warning",
+                                                                                   day("2025-07-10"))]
     assert [(e["year"], e["effect"]) for e in after["grade_effects"]] == [(2025, "no-excellent")]
 
 
@@ -137,7 +141,8 @@ def test_a_reduced_replacement_stacks_on_the_running_sanction_and_later_ones_sta
     cadre = Dossier()
     cadre.sanction("demerit", "2025-01-01", id="s-1")
     cadre.sanction("grade-demotion", "2025-02-01", id="s-2")
-    cadre.record("exemption", "2025-03-01", target="s-2", outcome="reduced", replacement="warning", ground="other")
+    cadre.record("exemption", "2025-03-01", target="s-2", outcome="reduced", replacement="warning",
+                 ground="other")
     cadre.sanction("warning", "2025-04-01", id="s-3")
 
     status = status_on(cadre, "2025-04-01")
@@ -151,7 +156,8 @@ def test_a_later_sanction_stacks_on_the_original_when_the_reduction_comes_after_
     cadre = Dossier()
     cadre.sanction("grade-demotion", "2025-02-01", id="s-1")
     cadre.sanction("warning", "2025-04-01", id="s-2")
-    cadre.record("exemption", "2025-05-01", target="s-1", outcome="reduced", replacement="warning", ground="other")
+    cadre.record("exemption", "2025-05-01", target="s-1", outcome="reduced", replacement="warning",
+                 ground="other")
 
     status = status_on(cadre, "2025-05-01")
 
@@ -163,12 +169,14 @@ def test_of_several_exemptions_the_latest_effective_applies() -> None:
     cadre = Dossier()
     cadre.sanction("grade-demotion", "2025-03-10", id="s-1")
     cadre.record("exemption", "2025-06-01", target="s-1", outcome="exempt", ground="other")
-    cadre.record("exemption", "2025-08-01", target="s-1", outcome="reduced", replacement="demerit", ground="other")
+    cadre.record("exemption", "2025-08-01", target="s-1", outcome="reduced", replacement="demerit",
+                 ground="other")
 
     exempt_in_force, reduced_in_force = status_on(cadre, "2025-07-01"), status_on(cadre, "2025-08-01")
 
     assert exempt_in_force["restrictions"] == []
-    assert [(r["kind"], r["ends_on"]) for r in reduced_in_force["restrictions"]] == [("demerit", day("2026-03-10"))]
+    assert [(r["kind"], r["ends_on"]) for r in reduced_in_force["restrictions"]] == [("demerit",
+                                                                                      day("2026-03-10"))]
 
 
 def test_an_exemption_of_a_discharge_ends_the_bar_but_not_the_discharge() -> None:
@@ -179,7 +187,8 @@ def test_an_exemption_of_a_discharge_ends_the_bar_but_not_the_discharge() -> Non
     status = status_on(cadre, "2025-07-01")
 
     assert status["restrictions"] == []
-    assert [(r["end_kind"], r["ends_on"]) for r in status["expired_restrictions"]] == [("date", day("2025-06-01"))]
+    assert [(r["end_kind"], r["ends_on"]) for r in status["expired_restrictions"]] == [("date",
+                                                                                        day("2025-06-01"))]
     assert status["employment"] == "discharged"
 
 

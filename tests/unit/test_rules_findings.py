@@ -11,7 +11,8 @@ def _kinds(cadre: Dossier, on: str) -> list[tuple[str, str, object, str | None]]
 def test_an_overridden_decision_is_a_finding_naming_the_rule_it_broke() -> None:
     cadre = Dossier()
     cadre.sanction("demerit", "2025-03-10", id="s-1")
-    cadre.record("rank-promotion", "2025-06-01", id="rp-1", rank="researcher-3", override_reason="court order")
+    cadre.record("rank-promotion", "2025-06-01", id="rp-1", rank="researcher-3",
+                 override_reason="court order")
 
     findings = status_on(cadre, "2025-06-01")["findings"]
 
@@ -59,7 +60,8 @@ def test_a_variation_counts_whatever_its_date() -> None:
     cadre.assess(2024, "competent", on="2025-01-20", id="a-2024")
     cadre.record("variation", "2025-09-01", target="s-1", kind="demerit", reason="review")
 
-    assert _kinds(cadre, "2025-10-01") == [("retroactive-breach", "a-2024", day("2025-01-20"), "R-ASSESS-EFFECT")]
+    assert _kinds(cadre, "2025-10-01") == [("retroactive-breach", "a-2024", day("2025-01-20"),
+                                            "R-ASSESS-EFFECT")]
 
 
 def test_a_retracted_decision_is_not_reported_as_a_breach() -> None:

@@ -59,7 +59,8 @@ def test_each_restriction_runs_the_day_before_its_end_and_has_expired_on_it(
     end_day = status_on(cadre, clear)
 
     running = _matching(day_before["restrictions"], kind, bars)
-    assert [(r["effective_on"], r["end_kind"], r["ends_on"]) for r in running] == [(day(ON), "date", day(clear))]
+    assert [(r["effective_on"], r["end_kind"], r["ends_on"]) for r in running] == [(day(ON), "date",
+                                                                                    day(clear))]
     assert _matching(end_day["restrictions"], kind, bars) == []
     assert len(_matching(end_day["expired_restrictions"], kind, bars)) == 1
 
@@ -99,7 +100,8 @@ def test_discharge_is_permanent_and_ends_employment() -> None:
 
     assert [(r["kind"], r["end_kind"], r["ends_on"], r["bars"]) for r in status["restrictions"]] == [
         ("discharge", "permanent", None, ["employment"])]
-    assert (status["employment"], status["promotable"], status["salary_step_allowed"]) == ("discharged", False, False)
+    assert (status["employment"], status["promotable"], status["salary_step_allowed"]) == ("discharged",
+                                                                                           False, False)
 
 
 def test_suspension_bars_promotion_until_its_end_is_effective() -> None:
@@ -111,7 +113,8 @@ def test_suspension_bars_promotion_until_its_end_is_effective() -> None:
 
     assert [(r["end_kind"], r["ends_on"]) for r in pending["restrictions"]] == [("pending", None)]
     assert ended["restrictions"] == []
-    assert [(r["end_kind"], r["ends_on"]) for r in ended["expired_restrictions"]] == [("date", day("2025-10-15"))]
+    assert [(r["end_kind"], r["ends_on"]) for r in ended["expired_restrictions"]] == [("date",
+                                                                                       day("2025-10-15"))]
 
 
 def test_circular_restricts_nothing() -> None:
@@ -139,7 +142,8 @@ def test_post_dismissal_lowers_post_and_rank_and_they_stay_lowered_after_the_per
 
     status = status_on(cadre, "2030-01-01")
 
-    assert (status["post"], status["post_level"], status["rank"]) == ("clerk", "township-chief", "principal-staff-1")
+    assert (status["post"], status["post_level"], status["rank"]) == ("clerk", "township-chief",
+                                                                      "principal-staff-1")
 
 
 @pytest.mark.parametrize("kind", ["ordered-resignation", "resignation-for-fault", "accountability-removal"])
@@ -180,7 +184,8 @@ EFFECTS = [
 
 @pytest.mark.parametrize(("type_", "kind", "fields", "expected"), EFFECTS,
                          ids=[f"{k}{f.get('period_months', '')}" for _, k, f, _ in EFFECTS])
-def test_grade_effects_fall_on_the_years_of_the_table(type_: str, kind: str, fields: dict, expected: dict) -> None:
+def test_grade_effects_fall_on_the_years_of_the_table(type_: str, kind: str, fields: dict,
+                                                      expected: dict) -> None:
     cadre = Dossier()
     _measure(cadre, type_, kind, fields)
 
@@ -197,14 +202,16 @@ GRADES_UNDER = {"no-excellent": ("excellent", "competent"), "not-graded": ("comp
 
 @pytest.mark.parametrize(("type_", "kind", "fields", "expected"), [e for e in EFFECTS if e[3]],
                          ids=[f"{k}{f.get('period_months', '')}" for _, k, f, x in EFFECTS if x])
-def test_each_grade_effect_refuses_the_grades_it_forbids(type_: str, kind: str, fields: dict, expected: dict) -> None:
+def test_each_grade_effect_refuses_the_grades_it_forbids(type_: str, kind: str, fields: dict,
+                                                         expected: dict) -> None:
     for year, effect in expected.items():
         cadre = Dossier()
         _measure(cadre, type_, kind, fields)
         refused, accepted = GRADES_UNDER[effect]
 
         with pytest.raises(RuleViolation, match="R-ASSESS-EFFECT"):
-            check_decision(cadre.facts, cadre.draft("assessment", f"{year + 1}-01-20", year=year, grade=refused))
+            check_decision(cadre.facts, cadre.draft("assessment", f"{year + 1}-01-20", year=year,
+                                                    grade=refused))
         check_decision(cadre.facts, cadre.draft("assessment", f"{year + 1}-01-20", year=year, grade=accepted))
 
 

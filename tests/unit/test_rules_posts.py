@@ -105,16 +105,18 @@ def test_direct_promotion_from_a_county_chief_to_an_executive_deputy_post() -> N
     check_decision(cadre.facts, _appointment(cadre, "bureau-deputy", "2025-01-01", path="direct",
                                              role="executive-deputy"))
     with pytest.raises(RuleViolation, match="R-POST-SKIP"):
-        check_decision(cadre.facts, _appointment(cadre, "bureau-deputy", "2025-01-01", path="direct", role="deputy"))
+        check_decision(cadre.facts, _appointment(cadre, "bureau-deputy", "2025-01-01", path="direct",
+                                                 role="deputy"))
 
 
 def test_direct_promotion_reads_the_role_of_the_registered_post() -> None:
     cadre = _deputy(level="township-chief", since="2024-06-01")
-    posts = {"YC-DS": {"role": "full-time-deputy-secretary", "post_level": "county-deputy", "title": "deputy secretary",
+    posts = {"YC-DS": {"role": "full-time-deputy-secretary", "post_level": "county-deputy",
+                       "title": "deputy secretary",
                        "unit": "Yiling", "principal": False}}
 
-    check_decision(cadre.facts, _appointment(cadre, "county-deputy", "2025-01-01", path="direct", post_id="YC-DS"),
-                   posts=posts)
+    direct = _appointment(cadre, "county-deputy", "2025-01-01", path="direct", post_id="YC-DS")
+    check_decision(cadre.facts, direct, posts=posts)
     with pytest.raises(RuleViolation, match="R-POST-SKIP"):
         check_decision(cadre.facts, _appointment(cadre, "county-deputy", "2025-01-01", path="direct",
                                                  post_id="YC-DS"))
@@ -132,11 +134,13 @@ def test_seniority_waiver_is_deputy_to_chief_and_keeps_the_two_year_floor() -> N
     cadre = _deputy(since="2024-01-01")
 
     with pytest.raises(RuleViolation, match="R-POST-MIN"):
-        check_decision(cadre.facts, _appointment(cadre, "county-chief", "2025-06-01", path="seniority-waiver"))
+        check_decision(cadre.facts, _appointment(cadre, "county-chief", "2025-06-01",
+                                                 path="seniority-waiver"))
     check_decision(cadre.facts, _appointment(cadre, "county-chief", "2026-01-01", path="seniority-waiver"))
     chief = _deputy(level="county-chief", since="2015-01-01")
     with pytest.raises(RuleViolation, match="deputy to chief"):
-        check_decision(chief.facts, _appointment(chief, "bureau-deputy", "2025-06-01", path="seniority-waiver"))
+        check_decision(chief.facts, _appointment(chief, "bureau-deputy", "2025-06-01",
+                                                 path="seniority-waiver"))
 
 
 def test_a_weak_grade_last_year_bars_a_higher_post_this_year() -> None:
@@ -181,7 +185,8 @@ def test_leadership_post_bars_every_appointment_for_twelve_months_then_higher_po
     with pytest.raises(RuleViolation, match="until 2026-01-01"):
         check_decision(cadre.facts, _appointment(cadre, "county-deputy", "2025-12-31", path="lower"))
     check_decision(cadre.facts, _appointment(cadre, "county-chief", "2026-01-01", path="lateral"))
-    with pytest.raises(RuleViolation, match=r"until 2027-01-01: accountability-removal o-1 is running \(R-POST-BAR\)"):
+    with pytest.raises(RuleViolation,
+                       match=r"until 2027-01-01: accountability-removal o-1 is running \(R-POST-BAR\)"):
         check_decision(cadre.facts, _appointment(cadre, "bureau-deputy", "2026-01-01"))
     check_decision(cadre.facts, _appointment(cadre, "bureau-deputy", "2027-01-01"))
 
@@ -193,7 +198,8 @@ def test_after_leaving_a_post_the_last_level_held_is_compared() -> None:
     with pytest.raises(RuleViolation, match="R-POST-MIN"):
         check_decision(cadre.facts, _appointment(cadre, "county-chief", "2025-06-01"))
     check_decision(cadre.facts, _appointment(cadre, "county-deputy", "2025-06-01", path="lateral"))
-    assert (status_on(cadre, "2025-01-01")["post"], status_on(cadre, "2025-01-01")["post_level"]) == (None, None)
+    assert (status_on(cadre, "2025-01-01")["post"], status_on(cadre, "2025-01-01")["post_level"]) == (None,
+                                                                                                      None)
 
 
 def test_a_cadre_who_never_held_a_post_level_is_appointed_upward_without_skip_or_minimum_checks() -> None:

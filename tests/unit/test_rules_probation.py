@@ -46,7 +46,8 @@ def test_the_post_bar_after_probation_refers_to_the_level_held_on_the_probations
     cadre.record("party-rights-restored", "2026-03-10", target="prob")
 
     with pytest.raises(RuleViolation, match="R-POST-BAR"):
-        check_decision(cadre.facts, cadre.draft("appointment", "2026-06-01", post="head", post_level="county-chief",
+        check_decision(cadre.facts, cadre.draft("appointment", "2026-06-01", post="head",
+                                                post_level="county-chief",
                                                 path="regular"))
     check_decision(cadre.facts, cadre.draft("appointment", "2026-06-01", post="other deputy",
                                             post_level="county-deputy", path="lateral"))
@@ -139,7 +140,8 @@ def test_a_new_party_sanction_during_probation_is_refused_until_restoration_even
 
 def test_expulsion_during_probation_is_accepted_and_ends_the_probation() -> None:
     cadre = _on_probation()
-    check_decision(cadre.facts, cadre.draft("sanction", "2025-09-01", kind="party-expulsion", authority_kind="party"))
+    check_decision(cadre.facts, cadre.draft("sanction", "2025-09-01", kind="party-expulsion",
+                                            authority_kind="party"))
     cadre.sanction("party-expulsion", "2025-09-01", id="exp")
 
     status = status_on(cadre, "2026-06-01")
@@ -181,7 +183,8 @@ def test_an_exempt_exemption_ends_the_probation_and_no_restoration_is_expected()
     status = status_on(cadre, "2026-06-01")
 
     assert status["restrictions"] == [] and status["findings"] == []
-    check_decision(cadre.facts, cadre.draft("sanction", "2025-07-01", kind="party-warning", authority_kind="party"))
+    check_decision(cadre.facts, cadre.draft("sanction", "2025-07-01", kind="party-warning",
+                                            authority_kind="party"))
 
 
 def test_party_sanctions_of_a_non_member_are_refused() -> None:
@@ -190,7 +193,8 @@ def test_party_sanctions_of_a_non_member_are_refused() -> None:
     with pytest.raises(RuleViolation, match="R-PARTY-MEMBER"):
         check_decision(cadre.facts, cadre.draft("sanction", "2025-01-01", kind="party-warning",
                                                 authority_kind="party"))
-    check_decision(cadre.facts, cadre.draft("sanction", "2025-01-01", kind="warning", authority_kind="supervisory"))
+    check_decision(cadre.facts, cadre.draft("sanction", "2025-01-01", kind="warning",
+                                            authority_kind="supervisory"))
 
 
 def test_party_sanctions_after_expulsion_are_refused_naming_the_expulsion() -> None:

@@ -35,7 +35,8 @@ def test_counting_starts_on_the_first_of_the_month() -> None:
 
 
 @pytest.mark.parametrize(("target", "years"), [
-    ("inspector-1", 4), ("inspector-2", 4), ("researcher-1", 3), ("researcher-2", 2), ("principal-staff-4", 2),
+    ("inspector-1", 4), ("inspector-2", 4), ("researcher-1", 3), ("researcher-2", 2), ("principal-staff-4",
+                                                                                       2),
     ("staff-1", 2)])
 def test_years_needed_in_the_rank_below(target: str, years: int) -> None:
     assert required_years(target) == years

@@ -145,7 +145,8 @@ def test_a_combined_state_period_outside_its_range_is_refused(violations: list[s
     kind = max(violations, key=["warning", "demerit", "grade-demotion"].index)
 
     with pytest.raises(RuleViolation, match="R-STATE-COMBINED"):
-        check_decision(cadre.facts, cadre.draft("sanction", "2025-01-01", kind=kind, authority_kind="supervisory",
+        check_decision(cadre.facts, cadre.draft("sanction", "2025-01-01", kind=kind,
+                                                authority_kind="supervisory",
                                                 violations=violations, period_months=period))
 
 
@@ -155,7 +156,8 @@ def test_a_combined_state_period_within_its_range_is_accepted(violations: list[s
     cadre = Dossier()
 
     check_decision(cadre.facts, cadre.draft("sanction", "2025-01-01", kind=violations[0],
-                                            authority_kind="supervisory", violations=violations, period_months=period))
+                                            authority_kind="supervisory", violations=violations,
+                                            period_months=period))
 
 
 def test_a_period_without_violations_is_refused() -> None:
@@ -196,7 +198,8 @@ def test_combined_party_violations_take_the_heaviest_raised_one_level(
         violations: list[str], kind: str, months: int | None) -> None:
     cadre = Dossier()
     extra = {"period_months": months} if months else {}
-    right = cadre.draft("sanction", "2025-01-01", kind=kind, authority_kind="party", violations=violations, **extra)
+    right = cadre.draft("sanction", "2025-01-01", kind=kind, authority_kind="party", violations=violations,
+                        **extra)
 
     check_decision(cadre.facts, right)
     with pytest.raises(RuleViolation, match="R-PARTY-COMBINED"):

@@ -16,7 +16,8 @@ def test_status_has_exactly_the_contract_keys() -> None:
 
 
 def test_a_fresh_cadre_is_promotable_with_the_registered_fields() -> None:
-    cadre = Dossier(cadre="HB-000123", name="Wang Fang", unit="Xiling", post="head", post_level="county-chief",
+    cadre = Dossier(cadre="HB-000123", name="Wang Fang", unit="Xiling", post="head",
+                    post_level="county-chief",
                     rank="researcher-2")
 
     status = status_on(cadre, "2025-01-01")
@@ -24,8 +25,9 @@ def test_a_fresh_cadre_is_promotable_with_the_registered_fields() -> None:
     assert {k: status[k] for k in ("cadre", "name", "unit", "post", "post_level", "rank", "staff_category",
                                    "party_member", "employment", "promotable", "salary_step_allowed",
                                    "party_rights_suspended")} == {
-        "cadre": "HB-000123", "name": "Wang Fang", "unit": "Xiling", "post": "head", "post_level": "county-chief",
-        "rank": "researcher-2", "staff_category": "civil-servant", "party_member": True, "employment": "active",
+        "cadre": "HB-000123", "name": "Wang Fang", "unit": "Xiling", "post": "head",
+        "post_level": "county-chief", "rank": "researcher-2", "staff_category": "civil-servant",
+        "party_member": True, "employment": "active",
         "promotable": True, "salary_step_allowed": True, "party_rights_suspended": False}
 
 
@@ -35,7 +37,8 @@ def test_restriction_rows_have_the_contract_shape() -> None:
 
     assert status_on(cadre, "2025-04-01")["restrictions"] == [
         {"source": "s-2025-17", "track": "state", "kind": "demerit", "effective_on": day("2025-03-10"),
-         "end_kind": "date", "ends_on": day("2026-03-10"), "bars": ["promotion", "salary-step"], "rule": "R-STATE"}]
+         "end_kind": "date", "ends_on": day("2026-03-10"), "bars": ["promotion", "salary-step"],
+         "rule": "R-STATE"}]
 
 
 def test_a_decision_effective_after_the_as_of_date_is_not_yet_running() -> None:

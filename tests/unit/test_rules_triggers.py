@@ -24,7 +24,8 @@ def test_an_incompetent_year_raises_a_flag_on_the_assessments_date() -> None:
     cadre.assess(2024, "incompetent", on="2025-01-20")
 
     assert status_on(cadre, "2025-02-01")["flags"] == [
-        {"trigger": "incompetent-year", "raised_on": day("2025-01-20"), "basis": [2024], "determination": None}]
+        {"trigger": "incompetent-year", "raised_on": day("2025-01-20"), "basis": [2024],
+         "determination": None}]
 
 
 def test_two_consecutive_basically_competent_years_raise_a_flag_when_the_second_is_recorded() -> None:
@@ -75,8 +76,10 @@ def test_a_determination_on_the_flags_last_basis_confirms_or_dismisses_it() -> N
     cadre.assess(2023, "basically-competent")
     cadre.assess(2024, "basically-competent")
     _evaluation(cadre, "ev-1", 30, 5, 5)
-    cadre.record("determination", "2025-07-01", trigger="two-basic-consecutive", basis=2024, outcome="confirmed")
-    cadre.record("determination", "2025-07-01", trigger="vote-below-two-thirds", basis="ev-1", outcome="dismissed")
+    cadre.record("determination", "2025-07-01", trigger="two-basic-consecutive", basis=2024,
+                 outcome="confirmed")
+    cadre.record("determination", "2025-07-01", trigger="vote-below-two-thirds", basis="ev-1",
+                 outcome="dismissed")
 
     before, after = status_on(cadre, "2025-06-30"), status_on(cadre, "2025-07-01")
 
@@ -90,7 +93,8 @@ def test_a_determination_on_another_basis_leaves_the_flag_open() -> None:
     cadre = Dossier()
     cadre.assess(2023, "basically-competent")
     cadre.assess(2024, "basically-competent")
-    cadre.record("determination", "2025-07-01", trigger="two-basic-consecutive", basis=2023, outcome="confirmed")
+    cadre.record("determination", "2025-07-01", trigger="two-basic-consecutive", basis=2023,
+                 outcome="confirmed")
 
     assert [f["determination"] for f in status_on(cadre, "2025-08-01")["flags"]] == [None]
 

@@ -98,4 +98,5 @@ def test_rank_eligibility_of_worked_example_six() -> None:
     status = status_on(cadre, "2023-06-01")
 
     assert status["rank_promotion_eligible_on"] == day("2022-07-01")
-    assert compute_eligible_on(day("2021-01-01"), 2, {2021: "excellent", 2022: "competent"}) == day("2022-07-01")
+    assert compute_eligible_on(day("2021-01-01"), 2, {2021: "excellent",
+                                                      2022: "competent"}) == day("2022-07-01")

@@ -177,7 +177,9 @@ def verify_checkpoint(cp: dict[str, Any], public_key: Ed25519PublicKey) -> tuple
     try:
         public_key.verify(signature, _signed_bytes(cp))
     except InvalidSignature:
-        raise IntegrityFailure(f"checkpoint of {size} events has a bad signature: it was altered or forged") from None
+        raise IntegrityFailure(
+            f"checkpoint of {size} events has a bad signature: it was altered or forged"
+        ) from None
     return size, root
 
 
@@ -204,7 +206,9 @@ def _path_field(doc: dict[str, Any], name: str) -> list[bytes]:
     if not isinstance(value, list):
         raise UnusableInput(f"proof: {name} must be a list of hex hashes")
     if len(value) > MAX_PATH_HASHES:
-        raise UnusableInput(f"proof: {name} has {len(value)} hashes, more than any real proof ({MAX_PATH_HASHES})")
+        raise UnusableInput(
+            f"proof: {name} has {len(value)} hashes, more than any real proof ({MAX_PATH_HASHES})"
+        )
     return [_hash_field({name: item}, name, "proof") for item in value]
 
 
@@ -237,7 +241,9 @@ def verify_proof_doc(
             f"audit path has {len(path)} hashes; leaf {index} of a tree of {size} needs exactly {expected}"
         )
     if not verify_inclusion(leaf_hash(digest), index, size, path, root):
-        raise IntegrityFailure(f"event {doc['decision_id']} at position {position} is not in the tree it claims")
+        raise IntegrityFailure(
+            f"event {doc['decision_id']} at position {position} is not in the tree it claims"
+        )
     result = {"decision_id": doc["decision_id"], "position": position, "leaf_index": index,
               "tree_size": size, "root_hash": root.hex(), "checkpoint_size": None, "signature_checked": False}
     cp = checkpoint if checkpoint is not None else doc.get("checkpoint")
@@ -252,16 +258,20 @@ def verify_proof_doc(
     carried = doc.get("checkpoint")
     if checkpoint is not None and isinstance(carried, dict) and carried.get("tree_size") != cp_size:
         raise IntegrityFailure(
-            f"proof was made against a checkpoint of {carried.get('tree_size')} events, not this one of {cp_size}; "
+            f"proof was made against a checkpoint of {carried.get('tree_size')} events, "
+            f"not this one of {cp_size}; "
             "make a proof against this checkpoint"
         )
     consistency = _path_field(doc, "consistency_path") if "consistency_path" in doc else []
     expected = consistency_path_length(size, cp_size)
     if len(consistency) != expected:
         raise IntegrityFailure(
-            f"consistency path has {len(consistency)} hashes; from {size} to {cp_size} events needs {expected}"
+            f"consistency path has {len(consistency)} hashes; "
+            f"from {size} to {cp_size} events needs {expected}"
         )
     if not verify_consistency(size, cp_size, root, cp_root, consistency):
-        raise IntegrityFailure(f"the proof's tree of {size} events is not a prefix of the checkpoint's {cp_size}")
+        raise IntegrityFailure(
+            f"the proof's tree of {size} events is not a prefix of the checkpoint's {cp_size}"
+        )
     result.update(checkpoint_size=cp_size, signature_checked=public_key is not None)
     return result

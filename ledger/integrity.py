@@ -22,7 +22,8 @@ def event_hash(originator_id: str, version: int, topic: str, state: bytes) -> by
     """SHA-256 over a length-prefixed encoding of an event's identity, topic and stored state bytes."""
     oid = originator_id.encode()
     top = topic.encode()
-    return _sha256(_EVENT_HEADER(_EVENT_TAG, len(oid), version, len(top), len(state)) + oid + top + state).digest()
+    header = _EVENT_HEADER(_EVENT_TAG, len(oid), version, len(top), len(state))
+    return _sha256(header + oid + top + state).digest()
 
 
 def chain_hash(prev: bytes, event_hash: bytes) -> bytes:
@@ -215,14 +216,14 @@ def root_from_inclusion(leaf: bytes, index: int, size: int, proof: Sequence[byte
 
 
 def verify_inclusion(leaf_hash: bytes, index: int, size: int, proof: Sequence[bytes], root: bytes) -> bool:
-    """Whether `proof` shows the leaf at `index` is in the tree of `size` leaves with `root` (RFC 9162 §2.1.3.2)."""
+    """Whether `proof` puts leaf `index` in the tree of `size` leaves with `root` (RFC 9162 §2.1.3.2)."""
     return root_from_inclusion(leaf_hash, index, size, proof) == root
 
 
 def verify_consistency(
     old_size: int, new_size: int, old_root: bytes, new_root: bytes, proof: Sequence[bytes]
 ) -> bool:
-    """Whether `proof` shows the tree (old_size, old_root) is a prefix of (new_size, new_root) (RFC 9162 §2.1.4.2)."""
+    """Whether `proof` shows (old_size, old_root) is a prefix of (new_size, new_root) (RFC 9162 §2.1.4.2)."""
     if not (0 <= old_size <= new_size <= MAX_TREE_SIZE) or not _well_formed(proof):
         return False
     if old_size == new_size:

@@ -14,8 +14,8 @@ from typing import Any, Literal, NamedTuple
 
 from ledger.errors import IntegrityFailure, StorageError
 from ledger.integrity import (
-    GENESIS, GetNode, _subtree, consistency_proof, extend, inclusion_proof, leaf_hash, node_key, pack_frontier,
-    root_from_frontier, unpack_frontier,
+    GENESIS, GetNode, _subtree, consistency_proof, extend, inclusion_proof, leaf_hash, node_key,
+    pack_frontier, root_from_frontier, unpack_frontier,
 )
 
 Dialect = Literal["sqlite", "postgres"]
@@ -106,12 +106,13 @@ def sql(dialect: Dialect, schema: str | None = None) -> _Sql:
         raise ValueError(f"unknown dialect {dialect!r}; use 'sqlite' or 'postgres'")
     seals, nodes, head = (qualify(t, schema) for t in (SEALS, NODES, HEAD))
     seal_columns = "position, leaf_index, originator_id, originator_version, event_hash, chain_hash"
-    read_head = f"SELECT size, last_position, chain_head, frontier FROM {head} WHERE id = 1"
+    head_columns = "size, last_position, chain_head, frontier"
+    read_head = f"SELECT {head_columns} FROM {head} WHERE id = 1"
     statements = _Sql(
         read_head=read_head,
         lock_head=read_head + (" FOR UPDATE" if dialect == "postgres" else ""),
-        insert_head=f"INSERT INTO {head} (id, size, last_position, chain_head, frontier) VALUES (1, ?, ?, ?, ?)",
-        update_head=f"UPDATE {head} SET size = ?, last_position = ?, chain_head = ?, frontier = ? WHERE id = 1",
+        insert_head=f"INSERT INTO {head} (id, {head_columns}) VALUES (1, ?, ?, ?, ?)",
+        update_head=f"UPDATE {head} SET ({head_columns}) = (?, ?, ?, ?) WHERE id = 1",
         insert_seals=f"INSERT INTO {seals} ({seal_columns}) " + (
             "SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::bigint[], ?::bytea[], ?::bytea[])"
             if dialect == "postgres" else "VALUES (?, ?, ?, ?, ?, ?)"),
@@ -128,7 +129,9 @@ def sql(dialect: Dialect, schema: str | None = None) -> _Sql:
     return statements
 
 
-def stored_head(cursor: Any, dialect: Dialect, schema: str | None = None, lock: bool = False) -> StoredHead | None:
+def stored_head(
+    cursor: Any, dialect: Dialect, schema: str | None = None, lock: bool = False
+) -> StoredHead | None:
     """The head row as stored, or None before the tables were initialised."""
     q = sql(dialect, schema)
     cursor.execute(q.lock_head if lock else q.read_head)
@@ -137,7 +140,7 @@ def stored_head(cursor: Any, dialect: Dialect, schema: str | None = None, lock: 
 
 
 def seal(cursor: Any, dialect: Dialect, rows: Sequence[SealRow], schema: str | None = None) -> None:
-    """Seal (position, originator_id, version, topic, state) rows, in position order, in the caller's transaction."""
+    """Seal (position, originator_id, version, topic, state) rows, in order, in the caller's transaction."""
     if not rows:
         return
     q = sql(dialect, schema)
@@ -148,7 +151,8 @@ def seal(cursor: Any, dialect: Dialect, rows: Sequence[SealRow], schema: str | N
     for row in rows:
         if row[0] <= previous:
             raise IntegrityFailure(
-                f"cannot seal position {row[0]} after position {previous}: events must be sealed in log order, once"
+                f"cannot seal position {row[0]} after position {previous}: "
+                "events must be sealed in log order, once each"
             )
         previous = row[0]
     seals, nodes, chain = extend(size, chain, frontier, rows)
@@ -187,7 +191,8 @@ def seal_at_leaf(cursor: Any, dialect: Dialect, leaf_index: int, schema: str | N
     """The seal with `leaf_index`, found by bisecting positions (they grow with leaf indexes)."""
     head = stored_head(cursor, dialect, schema)
     if head is None or not 0 <= leaf_index < head.size:
-        raise StorageError(f"no sealed event has leaf index {leaf_index}; the tree has {head.size if head else 0}")
+        size = head.size if head else 0
+        raise StorageError(f"no sealed event has leaf index {leaf_index}; the tree has {size}")
     q = sql(dialect, schema)
     lo, hi = leaf_index + 1, head.last_position - (head.size - 1 - leaf_index)
     guess = lo

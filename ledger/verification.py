@@ -14,6 +14,9 @@ from ledger.integrity import (
 from ledger.sealing import Dialect, StoredHead, qualify, sql, stored_head
 
 PAGE = 5000
+MIN_KEY = -(1 << 63)
+UUID_OID = 2950
+SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
 EventRow = tuple[int, str, int, str, bytes]
 SealTuple = tuple[int, int, str, int, bytes, bytes]
 
@@ -63,7 +66,9 @@ class SealSource(Protocol):
         """Every stored interior node as (node_key, hash), in key order."""
 
 
-def verify_log(events: Iterable[EventRow], source: SealSource, checkpoint_sizes: Iterable[int] = ()) -> VerifyReport:
+def verify_log(
+    events: Iterable[EventRow], source: SealSource, checkpoint_sizes: Iterable[int] = ()
+) -> VerifyReport:
     """One pass over (position, originator_id, version, topic, state) rows in position order."""
     sha, pack, tag = hashlib.sha256, _EVENT_HEADER, _EVENT_TAG
     wanted = set(checkpoint_sizes)
@@ -89,11 +94,10 @@ def verify_log(events: Iterable[EventRow], source: SealSource, checkpoint_sizes:
         checking = bad is None
         if checking:
             if seal is None or seal[0] > position:
-                bad = (position, size, f"event at position {position} ({originator_id} v{version}) has no seal: "
-                                       "it was inserted after sealing")
+                bad = (position, size, f"event at position {position} ({originator_id} v{version}) "
+                                       "has no seal: it was inserted after sealing")
             elif seal[0] < position:
-                bad = (seal[0], seal[1], f"position {seal[0]} was sealed ({seal[2]} v{seal[3]}) but its event "
-                                         "is gone: it was deleted")
+                bad = _gone(seal)
             else:
                 bad = _compare(seal, position, size, originator_id, version, digest, chain)
                 seal = next(seal_iter, None)
@@ -129,8 +133,8 @@ def _compare(seal: SealTuple, position: int, size: int, originator_id: str, vers
     """Why the seal at `position` does not match the recomputed event, or None."""
     if seal[4] != digest:
         if (seal[2], seal[3]) != (originator_id, version):
-            return (position, size, f"event at position {position} is {originator_id} v{version} but the seal "
-                                    f"names {seal[2]} v{seal[3]}: rows were moved or swapped")
+            return (position, size, f"event at position {position} is {originator_id} v{version} "
+                                    f"but the seal names {seal[2]} v{seal[3]}: rows were moved or swapped")
         return (position, size, f"event at position {position} ({originator_id} v{version}) does not match "
                                 "its seal: its topic or state bytes were changed")
     if seal[1] != size:
@@ -151,21 +155,28 @@ def _node_problem(stored: tuple[int, bytes] | None, key: int) -> str:
     return f"Merkle node ({level}, {idx}) does not match the events under it"
 
 
-def _check_end(seal: SealTuple | None, stored_node: tuple[int, bytes] | None, head: StoredHead | None,
-               size: int, last_position: int, chain: bytes, frontier: list[bytes]) -> tuple[int, int, str] | None:
+def _gone(seal: SealTuple) -> tuple[int, int, str]:
+    """A seal whose event is missing."""
+    return (seal[0], seal[1], f"position {seal[0]} was sealed ({seal[2]} v{seal[3]}) "
+                              "but its event is gone: it was deleted")
+
+
+def _check_end(
+    seal: SealTuple | None, stored_node: tuple[int, bytes] | None, head: StoredHead | None,
+    size: int, last_position: int, chain: bytes, frontier: list[bytes],
+) -> tuple[int, int, str] | None:
     """After the last event: leftover seals and nodes, and the head row."""
     if seal is not None:
-        return (seal[0], seal[1], f"position {seal[0]} was sealed ({seal[2]} v{seal[3]}) but its event is gone: "
-                                  "it was deleted")
+        return _gone(seal)
     if head is None:
         return None if size == 0 else (last_position, 0, "the seal head row is missing")
     after = last_position + 1
+    recorded = f"the seal head records {head.size} events up to position {head.last_position}"
     if head.size > size:
-        return (after, size, f"the seal head records {head.size} events up to position {head.last_position} "
-                             f"but the log ends with {size} at position {last_position}: its tail was removed")
+        return (after, size, f"{recorded} but the log ends with {size} at position {last_position}: "
+                             "its tail was removed")
     if head.size < size or head.last_position != last_position:
-        return (after, size, f"the seal head records {head.size} events up to position {head.last_position}, "
-                             f"the log has {size} up to position {last_position}")
+        return (after, size, f"{recorded}, the log has {size} up to position {last_position}")
     if head.chain_head != chain:
         return (after, size, "the seal head's chain hash does not match the recomputed chain")
     try:
@@ -180,32 +191,31 @@ def _check_end(seal: SealTuple | None, stored_node: tuple[int, bytes] | None, he
     return None
 
 
-def check_against_checkpoints(report: VerifyReport, checkpoints: Iterable[dict[str, Any]]) -> list[CheckpointCheck]:
+def check_against_checkpoints(
+    report: VerifyReport, checkpoints: Iterable[dict[str, Any]]
+) -> list[CheckpointCheck]:
     """Check the recomputed tree against each checkpoint (signatures are checked elsewhere), smallest first.
 
     A failed check says between which positions the change lies: after the last event of the largest
     smaller checkpoint that holds, and at or before the last event of the one that fails.
     """
     checks: list[CheckpointCheck] = []
-    holding_size, holding_position = 0, 0
+    holding_position = 0
     for size, root in sorted(parse_checkpoint(cp) for cp in checkpoints):
         if size > report.events:
-            checks.append(CheckpointCheck(size, False, f"the checkpoint covers {size} events but the log now has "
-                                                       f"only {report.events}: events were removed",
-                                          report.positions_at.get(report.events, holding_position), None))
+            reason = f"the checkpoint covers {size} events but the log now has only {report.events}"
+            checks.append(CheckpointCheck(size, False, f"{reason}: events were removed", holding_position))
             continue
         if size not in report.roots_at:
             raise ValueError(f"verify_log was not asked to keep the root at size {size}")
         if report.roots_at[size] == root:
             checks.append(CheckpointCheck(size, True))
-            holding_size, holding_position = size, report.positions_at.get(size, 0)
+            holding_position = report.positions_at.get(size, 0)
             continue
         up_to = report.positions_at.get(size)
-        checks.append(CheckpointCheck(
-            size, False, f"the first {size} events no longer hash to the checkpoint's root: history was rewritten "
-                         f"after position {holding_position} and at or before position {up_to}",
-            holding_position, up_to,
-        ))
+        reason = (f"the first {size} events no longer hash to the checkpoint's root: history was "
+                  f"rewritten after position {holding_position} and at or before position {up_to}")
+        checks.append(CheckpointCheck(size, False, reason, holding_position, up_to))
     return checks
 
 
@@ -217,62 +227,62 @@ def check_against_checkpoint(report: VerifyReport, checkpoint: dict[str, Any]) -
 class DbSealSource:
     """A SealSource reading the seal tables through a DB-API connection, in pages."""
 
-    def __init__(self, connection: Any, dialect: Dialect, schema: str | None = None, page: int = PAGE) -> None:
-        self.connection, self.dialect, self.schema, self.page = connection, dialect, schema, page
+    def __init__(self, connection: Any, dialect: Dialect, schema: str | None = None) -> None:
+        self.connection, self.dialect, self.schema = connection, dialect, schema
         self.sql = sql(dialect, schema)
 
-    def _cursor(self) -> Any:
-        if self.dialect == "postgres":
-            from psycopg.rows import tuple_row
-            return self.connection.cursor(row_factory=tuple_row)
-        return self.connection.cursor()
-
     def head(self) -> StoredHead | None:
-        return stored_head(self._cursor(), self.dialect, self.schema)
+        return stored_head(_cursor(self.connection, self.dialect), self.dialect, self.schema)
 
     def nodes(self) -> Iterator[tuple[int, bytes]]:
-        return self._pages(self.sql.nodes_page)
+        return _pages(_cursor(self.connection, self.dialect), self.sql.nodes_page)
 
     def seals(self) -> Iterator[SealTuple]:
-        return self._pages(self.sql.seals_page)
-
-    def _pages(self, statement: str) -> Iterator[Any]:
-        cursor, after = self._cursor(), -1
-        while True:
-            cursor.execute(statement, (after, self.page))
-            rows = cursor.fetchall()
-            yield from rows
-            if len(rows) < self.page:
-                return
-            after = rows[-1][0]
+        return _pages(_cursor(self.connection, self.dialect), self.sql.seals_page)
 
 
-def iter_events(connection: Any, dialect: Dialect, table: str, page: int = PAGE) -> Iterator[EventRow]:
-    """(position, originator_id, version, topic, state) of every stored event, in position order, in pages."""
-    source = DbSealSource(connection, dialect, page=page)
-    cursor, name = source._cursor(), qualify(table)
-    if dialect == "sqlite":
-        statement = (f"SELECT rowid, originator_id, originator_version, topic, state FROM {name} "
-                     "WHERE rowid > ? ORDER BY rowid LIMIT ?")
-    else:
-        cursor.execute(f"SELECT originator_id FROM {name} LIMIT 0")
-        uuid_type = cursor.description[0].type_code == 2950
-        oid = "replace(originator_id::text, '-', '')" if uuid_type else "originator_id"
-        statement = (f"SELECT notification_id, {oid}, originator_version, topic, state FROM {name} "
-                     "WHERE notification_id > %s ORDER BY notification_id LIMIT %s")
-    after = 0
+def _cursor(connection: Any, dialect: Dialect) -> Any:
+    """A cursor returning tuples."""
+    if dialect == "postgres":
+        from psycopg.rows import tuple_row
+        return connection.cursor(row_factory=tuple_row)
+    return connection.cursor()
+
+
+def _pages(cursor: Any, statement: str) -> Iterator[Any]:
+    """Every row of `statement` (keyed on its first column, with params key > ? and LIMIT ?), page by page."""
+    after = MIN_KEY
     while True:
-        cursor.execute(statement, (after, page))
+        cursor.execute(statement, (after, PAGE))
         rows = cursor.fetchall()
         yield from rows
-        if len(rows) < page:
+        if len(rows) < PAGE:
             return
         after = rows[-1][0]
 
 
-def verify(connection: Any, dialect: Dialect, events_table: str, checkpoints: Sequence[dict[str, Any]] = (),
-           schema: str | None = None) -> VerifyReport:
-    """Verify the whole log in one read snapshot, and check it against `checkpoints` (already authenticated)."""
+def iter_events(connection: Any, dialect: Dialect, table: str) -> Iterator[EventRow]:
+    """(position, originator_id, version, topic, state) of every stored event, in position order, in pages.
+
+    On PostgreSQL a uuid originator_id is read as 32 hex digits, the form SQLite stores and seals cover.
+    """
+    cursor, name = _cursor(connection, dialect), qualify(table)
+    if dialect == "sqlite":
+        position, oid, mark = "rowid", "originator_id", "?"
+    else:
+        cursor.execute(f"SELECT originator_id FROM {name} LIMIT 0")
+        uuid_type = cursor.description[0].type_code == UUID_OID
+        position, mark = "notification_id", "%s"
+        oid = "replace(originator_id::text, '-', '')" if uuid_type else "originator_id"
+    return _pages(cursor, f"SELECT {position}, {oid}, originator_version, topic, state FROM {name} "
+                          f"WHERE {position} > {mark} ORDER BY {position} LIMIT {mark}")
+
+
+def verify(
+    connection: Any, dialect: Dialect, events_table: str, checkpoints: Sequence[dict[str, Any]] = (),
+    schema: str | None = None,
+) -> VerifyReport:
+    """Verify the log in one read snapshot, and against `checkpoints` (whose signatures were checked)."""
     sizes = [parse_checkpoint(cp)[0] for cp in checkpoints]
     source = DbSealSource(connection, dialect, schema)
     if dialect == "sqlite":
@@ -289,7 +299,7 @@ def verify(connection: Any, dialect: Dialect, events_table: str, checkpoints: Se
         idle = connection.info.transaction_status == TransactionStatus.IDLE
         with connection.transaction():
             if idle:
-                source._cursor().execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                _cursor(connection, dialect).execute(SNAPSHOT)
             report = verify_log(iter_events(connection, dialect, events_table), source, sizes)
     report.checkpoints = check_against_checkpoints(report, checkpoints)
     return report

@@ -6,7 +6,6 @@ from typing import NoReturn
 
 from ledger.errors import RuleViolation
 from ledger.facts import Fact
-from ledger.rules.bars import PARTY_RIGHTS
 from ledger.rules.periods import add_months
 from ledger.rules.sanctions import ENDING_EXEMPTIONS, PROBATION
 from ledger.rules.view import CadreView
@@ -39,10 +38,11 @@ def probation_ended_by(view: CadreView, probation: Fact, day: date) -> tuple[Fac
 
 
 def running_probation(view: CadreView, day: date) -> str | None:
-    """R-PARTY-PROB-NEW: the id of the probation in progress on `day` (until restoration, even late)."""
-    for item in view.running(day):
-        if item.kind == PROBATION and PARTY_RIGHTS in item.bars:
-            return item.source
+    """R-PARTY-PROB-NEW: the id of the probation in progress on `day` (until restoration, even late,
+    or until an expulsion or an `exempt`/`no-liability` exemption ends it; Precise reading 4)."""
+    for fact in view.history.of_type("sanction"):
+        if fact["on"] <= day and is_probation(view, fact, day) and probation_ended_by(view, fact, day) is None:
+            return fact["id"]
     return None
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from ledger.errors import LedgerError
-from ledger.render import dumps, to_csv, to_sections, to_table
+from ledger.render import dumps, to_csv, to_jsonable, to_sections, to_table
 
 try:
     from zoneinfo import ZoneInfo
@@ -463,6 +463,53 @@ def case(env: Env, case_no: str, known_at: datetime | None, as_json: bool, as_cs
         return
     emit([{k: v for k, v in r.items() if k != "decision"} | {"fields": _fields(r["decision"])} for r in rows],
          False, as_csv)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--after", type=click.IntRange(min=0), default=0, metavar="POSITION",
+              help="Start after this log position (exclusive): the last position a consumer saw.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", help="Output format.")
+@click.option("--follow", is_flag=True, help="Keep streaming new events as they are recorded (Ctrl-C to stop).")
+@click.option("--type", "types", multiple=True, metavar="TYPE", help="Only this decision type (repeatable).")
+@click.option("--cadre", help="Only this cadre's events.")
+@pass_env
+def export(env: Env, after: int, fmt: str, follow: bool, types: tuple[str, ...], cadre: str | None) -> None:
+    """Stream events in log order as envelopes, for downstream systems.
+
+    Each line: position, id, stream, version, type, effective_on, recorded_at, actor, data, hash.
+    A consumer resumes with --after the last position it saw.
+
+    \b
+    Example:
+      cadre-ledger export > feed.jsonl
+      cadre-ledger export --after 9812 --type sanction --format csv
+      cadre-ledger export --after 9812 --follow | my-consumer
+    """
+    from ledger.schema import TYPES
+    from projections.feed import ENVELOPE_FIELDS, envelopes
+    from projections.feed import follow as follow_feed
+
+    for t in types:
+        if t not in TYPES:
+            raise click.BadParameter(f"{t!r} is not a decision type; use one of {', '.join(TYPES)}",
+                                     param_hint="--type")
+    stream = (follow_feed(env.ledger, after, types, cadre) if follow
+              else envelopes(env.ledger, after, types, cadre))
+    out = click.get_text_stream("stdout")
+    if fmt == "csv":
+        import csv
+
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(ENVELOPE_FIELDS)
+        for item in stream:
+            writer.writerow([dumps(v, None) if k == "data" else to_jsonable(v) for k, v in item.items()])
+            if follow:
+                out.flush()
+        return
+    for item in stream:
+        out.write(dumps(item, None) + "\n")
+        if follow:
+            out.flush()
 
 
 @cli.command(context_settings=CONTEXT)

@@ -148,6 +148,7 @@ class SealingSQLiteRecorder(SQLiteApplicationRecorder):
             *super().construct_create_table_statements(),
             f"CREATE TABLE IF NOT EXISTS {DECISIONS_TABLE} (decision_id TEXT PRIMARY KEY, "
             "content_hash TEXT NOT NULL, stream TEXT NOT NULL, type TEXT NOT NULL, position INTEGER NOT NULL)",
+            f"CREATE UNIQUE INDEX IF NOT EXISTS {DECISIONS_TABLE}_position ON {DECISIONS_TABLE} (position)",
             *sealing.create_table_statements("sqlite"),
         ]
 
@@ -214,6 +215,9 @@ class SealingPostgresRecorder(PostgresApplicationRecorder):
             "CREATE TABLE IF NOT EXISTS {schema}.{table} (decision_id TEXT PRIMARY KEY, "
             "content_hash TEXT NOT NULL, stream TEXT NOT NULL, type TEXT NOT NULL, position BIGINT NOT NULL)"
         ).format(schema=Identifier(schema), table=Identifier(DECISIONS_TABLE)))
+        self.sql_create_statements.append(SQL("CREATE UNIQUE INDEX IF NOT EXISTS {index} ON {schema}.{table} (position)")
+                                          .format(index=Identifier(f"{DECISIONS_TABLE}_position"),
+                                                  schema=Identifier(schema), table=Identifier(DECISIONS_TABLE)))
         for statement in sealing.create_table_statements("postgres", schema):
             self.sql_create_statements.append(SQL(statement))  # type: ignore[arg-type]
 

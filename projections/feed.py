@@ -1,0 +1,143 @@
+"""The feed for downstream systems: every event as an envelope, in log order, resumable by position.
+
+An envelope holds `position`, `id` (decision id), `stream`, `version`, `type`, `effective_on`,
+`recorded_at`, `actor`, `data` (the decision as recorded) and `hash` (the event's seal). Memory stays
+bounded: the log is read in pages.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from functools import lru_cache
+from typing import Any
+
+from eventsourcing.utils import resolve_topic
+
+from ledger.events import COMMON_FIELDS
+from projections.db import Db
+
+PAGE = 2000
+ENVELOPE_FIELDS = ("position", "id", "stream", "version", "type", "effective_on", "recorded_at", "actor", "data",
+                   "hash")
+
+
+@lru_cache(maxsize=None)
+def decision_type(topic: str) -> str:
+    """The decision type an event topic records."""
+    return resolve_topic(topic).decision_type
+
+
+def page_sql(db: Db, table: str, types: Sequence[str], stream: str | None) -> str:
+    """The query for one page of envelopes after a position and up to another."""
+    pos = "e.notification_id" if db.postgres else "e.rowid"
+    where = [f"{pos} > ?", f"{pos} <= ?"]
+    if types:
+        where.append(f"d.type IN ({','.join('?' * len(types))})")
+    if stream:
+        where.append("d.stream = ?")
+    return (f"SELECT {pos}, e.originator_version, e.topic, e.state, d.stream, s.event_hash "
+            f"FROM {table} e JOIN ledger_decisions d ON d.position = {pos} "
+            f"LEFT JOIN ledger_seals s ON s.position = {pos} "
+            f"WHERE {' AND '.join(where)} ORDER BY {pos} LIMIT ?")
+
+
+def envelopes(app: Any, after: int = 0, types: Sequence[str] = (), cadre: str | None = None,
+              page: int = PAGE, upto: int | None = None) -> Iterator[dict[str, Any]]:
+    """Every envelope after `after` (exclusive) and up to `upto` (default: all), in log order."""
+    db = Db(app)
+    decode = _decoder(app)
+    stream = f"cadre/{cadre}" if cadre else None
+    sql = page_sql(db, app.recorder.events_table_name, types, stream)
+    position = after
+    while True:
+        with db.transaction(commit=False) as c:
+            rows = c.execute(sql, [position, upto if upto is not None else 2**62, *types,
+                                   *([stream] if stream else []), page]).fetchall()
+        for pos, version, topic, state, stream_name, event_hash in rows:
+            yield envelope(pos, version, topic, decode(state), stream_name, event_hash)
+        if len(rows) < page:
+            return
+        position = rows[-1][0]
+
+
+def follow(app: Any, after: int = 0, types: Sequence[str] = (), cadre: str | None = None,
+           interval: float = 0.5, should_stop: Callable[[], bool] = lambda: False) -> Iterator[dict[str, Any]]:
+    """Envelopes after `after`, then new ones as they are recorded (LISTEN/NOTIFY on PostgreSQL, polling on SQLite)."""
+    position = after
+    wait = _waiter(app, interval)
+    try:
+        while not should_stop():
+            # positions become visible in commit order, so nothing at or below `head` can appear later
+            head = max(position, app.recorder.max_notification_id() or 0)
+            yield from envelopes(app, position, types, cadre, upto=head)
+            position = head
+            wait()
+    finally:
+        wait.close()  # type: ignore[attr-defined]
+
+
+def envelope(position: int, version: int, topic: str, state: dict[str, Any], stream: str,
+             event_hash: bytes | None) -> dict[str, Any]:
+    """One envelope from a stored event's decoded state."""
+    kind, key = stream.split("/", 1)
+    dtype = decision_type(topic)
+    data: dict[str, Any] = {"id": state["decision_id"], "type": dtype, "on": state["on"], kind: key}
+    for name in COMMON_FIELDS:
+        if state.get(name) is not None:
+            data[name] = state[name]
+    data.update(state["details"])
+    return {
+        "position": position, "id": state["decision_id"], "stream": stream, "version": version, "type": dtype,
+        "effective_on": state["on"], "recorded_at": state["timestamp"], "actor": state["actor"], "data": data,
+        "hash": bytes(event_hash).hex() if event_hash is not None else None,
+    }
+
+
+def _decoder(app: Any) -> Callable[[bytes], dict[str, Any]]:
+    mapper = app.mapper
+
+    def decode(state: bytes) -> dict[str, Any]:
+        data = bytes(state)
+        if mapper.cipher:
+            data = mapper.cipher.decrypt(data)
+        if mapper.compressor:
+            data = mapper.compressor.decompress(data)
+        return mapper.transcoder.decode(data)
+    return decode
+
+
+class _Poll:
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+
+    def __call__(self) -> None:
+        time.sleep(self.interval)
+
+    def close(self) -> None:
+        return None
+
+
+class _Listen:
+    """Wakes on the PostgreSQL NOTIFY the ledger sends with every insert (or after `interval` at the latest)."""
+
+    def __init__(self, app: Any, interval: float) -> None:
+        import psycopg
+        from psycopg.sql import SQL, Identifier
+
+        db = app.database
+        self.conn = psycopg.connect(host=db.host, port=db.port, user=db.user, password=db.password or None,
+                                    dbname=db.dbname, autocommit=True)
+        self.conn.execute(SQL("LISTEN {}").format(Identifier(app.recorder.channel_name)))
+        self.interval = interval
+
+    def __call__(self) -> None:
+        for _ in self.conn.notifies(timeout=self.interval, stop_after=1):
+            break
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _waiter(app: Any, interval: float) -> Any:
+    return _Listen(app, max(interval, 1.0)) if app.database.kind == "postgresql" else _Poll(interval)
+

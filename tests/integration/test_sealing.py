@@ -1,6 +1,7 @@
 """Sealing into real SQLite and PostgreSQL databases, and tamper drills that verification must catch."""
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 import uuid
@@ -15,11 +16,17 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from ledger import sealing
 from ledger.checkpoint import make_checkpoint, make_inclusion_proof_doc, verify_checkpoint, verify_proof_doc
 from ledger.errors import IntegrityFailure
-from ledger.integrity import GENESIS, event_hash, extend, leaf_hash, node_key, root_from_frontier, verify_inclusion
+from ledger.integrity import (
+    GENESIS, event_hash, extend, leaf_hash, node_key, root_from_frontier, verify_inclusion,
+)
 from ledger.verification import VerifyReport, verify
 
 POSTGRES_URL = os.environ.get("CADRE_LEDGER_TEST_POSTGRES")
-TOPICS = ["ledger.cadre:Cadre.Appointed", "ledger.cadre:Cadre.SanctionImposed", "ledger.post:LeadershipPost.HandoverCompleted"]
+TOPICS = [
+    "ledger.cadre:Cadre.Appointed",
+    "ledger.cadre:Cadre.SanctionImposed",
+    "ledger.post:LeadershipPost.HandoverCompleted",
+]
 KEY = Ed25519PrivateKey.generate()
 NOON = datetime(2025, 11, 3, 12, 0, tzinfo=timezone.utc)
 # 120 events at positions 1..80 and 86..125: the gap is where an insertion can hide mid-log.
@@ -33,12 +40,12 @@ class Db:
     def __init__(self, conn: Any, dialect: sealing.Dialect, schema: str | None = None) -> None:
         self.conn, self.dialect, self.schema = conn, dialect, schema
         if dialect == "sqlite":
-            events = ("CREATE TABLE stored_events (originator_id TEXT, originator_version INTEGER, topic TEXT, "
-                      "state BLOB, PRIMARY KEY (originator_id, originator_version))")
+            events = ("CREATE TABLE stored_events (originator_id TEXT, originator_version INTEGER, "
+                      "topic TEXT, state BLOB, PRIMARY KEY (originator_id, originator_version))")
         else:
-            events = ("CREATE TABLE stored_events (originator_id uuid NOT NULL, originator_version bigint NOT NULL, "
-                      "topic text, state bytea, notification_id bigserial, "
-                      "PRIMARY KEY (originator_id, originator_version))")
+            events = ("CREATE TABLE stored_events (originator_id uuid NOT NULL, "
+                      "originator_version bigint NOT NULL, topic text, state bytea, "
+                      "notification_id bigserial, PRIMARY KEY (originator_id, originator_version))")
         for statement in [events, *sealing.create_table_statements(dialect, schema)]:
             self.run(statement)
         self.commit()
@@ -55,17 +62,18 @@ class Db:
     def commit(self) -> None:
         self.conn.commit()
 
+    def insert(self, position: int, oid: uuid.UUID, version: int, topic: str, state: bytes) -> None:
+        """Insert one event row at `position`, without sealing it."""
+        stored_id = oid.hex if self.dialect == "sqlite" else oid
+        columns = f"originator_id, originator_version, topic, state, {self.position}"
+        self.run(f"INSERT INTO stored_events ({columns}) VALUES (?, ?, ?, ?, ?)",
+                 (stored_id, version, topic, state, position))
+
     def append(self, events: list[tuple[int, uuid.UUID, int, str, bytes]]) -> None:
         """Insert events at their positions and seal them, in one transaction, as the recorder will."""
-        cursor = self.conn.cursor()
-        for position, oid, version, topic, state in events:
-            stored_id = oid.hex if self.dialect == "sqlite" else oid
-            cursor.execute(
-                f"INSERT INTO stored_events (originator_id, originator_version, topic, state, {self.position}) "
-                + ("VALUES (?, ?, ?, ?, ?)" if self.dialect == "sqlite" else "VALUES (%s, %s, %s, %s, %s)"),
-                (stored_id, version, topic, state, position),
-            )
-        sealing.seal(cursor, self.dialect, [(p, o.hex, v, t, s) for p, o, v, t, s in events])
+        for event in events:
+            self.insert(*event)
+        sealing.seal(self.conn.cursor(), self.dialect, [(p, o.hex, v, t, s) for p, o, v, t, s in events])
         self.commit()
 
     def verify(self, checkpoints: list[dict[str, Any]] = ()) -> VerifyReport:  # type: ignore[assignment]
@@ -200,15 +208,26 @@ def test_an_event_deleted_with_its_seal_is_caught_at_the_next_position(sealed: D
 
 
 def test_an_event_inserted_into_a_gap_is_caught_at_its_position(sealed: Db) -> None:
-    stranger = uuid.UUID(int=42)
-    sealed.run(f"INSERT INTO stored_events (originator_id, originator_version, topic, state, {sealed.position}) "
-               "VALUES (?, 1, ?, ?, 83)", (stranger.hex if sealed.dialect == "sqlite" else stranger, TOPICS[0], b"x"))
+    sealed.insert(83, uuid.UUID(int=42), 1, TOPICS[0], b"x")
     sealed.commit()
 
     report = sealed.verify()
 
     assert report.first_bad_position == 83
     assert "has no seal" in report.reason
+
+
+def test_an_event_inserted_before_the_first_position_is_caught(sealed: Db) -> None:
+    sealed.insert(0, uuid.UUID(int=43), 1, TOPICS[0], b"backdated")
+    sealed.commit()
+
+    assert sealed.verify().first_bad_position == 0
+
+
+def test_an_empty_log_verifies(db: Db) -> None:
+    report = db.verify()
+
+    assert report.ok and report.events == 0 and report.root == hashlib.sha256(b"").digest()
 
 
 def test_swapped_rows_are_caught_at_the_first_of_them(sealed: Db) -> None:
@@ -258,7 +277,7 @@ def test_a_missing_merkle_node_is_caught(sealed: Db) -> None:
 
 
 def test_an_added_merkle_node_is_caught(sealed: Db) -> None:
-    sealed.run("INSERT INTO ledger_merkle_nodes (node_key, hash) VALUES (?, ?)", (node_key(7, 0), b"\x07" * 32))
+    sealed.run("INSERT INTO ledger_merkle_nodes VALUES (?, ?)", (node_key(7, 0), b"\x07" * 32))
     sealed.commit()
 
     report = sealed.verify()

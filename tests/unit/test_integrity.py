@@ -186,7 +186,8 @@ def test_event_hash_is_unambiguous_about_field_boundaries() -> None:
 
 
 def test_extend_matches_the_one_at_a_time_functions() -> None:
-    events = [(10 + i, f"HB-{i % 7}", i // 7 + 1, "ledger.cadre:Cadre.Appointed", bytes([i]) * i) for i in range(50)]
+    topic = "ledger.cadre:Cadre.Appointed"
+    events = [(10 + i, f"HB-{i % 7}", i // 7 + 1, topic, bytes([i]) * i) for i in range(50)]
     frontier: list[bytes] = []
     seals, nodes, head = extend(0, GENESIS, frontier, events[:20])
     more, more_nodes, head = extend(20, head, frontier, events[20:])

@@ -513,6 +513,31 @@ def export(env: Env, after: int, fmt: str, follow: bool, types: tuple[str, ...],
 
 
 @cli.command(context_settings=CONTEXT)
+@click.option("--to", "target_url", required=True, metavar="URL",
+              help="The empty database to copy the ledger into, e.g. postgresql://user:pw@host:5432/db.")
+@pass_env
+def migrate(env: Env, target_url: str) -> None:
+    """Copy this ledger to another database byte for byte (events, recorded times, seals), then rebuild its
+    read models there. `verify` passes there against the same checkpoints.
+
+    \b
+    Example:
+      cadre-ledger --db cadre-ledger.db migrate --to postgresql://ledger:secret@db.internal:5432/cadres
+    """
+    from ledger.app import CadreLedger
+    from ledger.migration import migrate as copy_ledger
+
+    target = CadreLedger(target_url)
+    try:
+        with _bar(env.ledger.recorder.max_notification_id() or 0, "copying") as bar:
+            copied = copy_ledger(env.ledger, target, progress=bar.update if bar else None)
+        target.read_models.rebuild()
+        click.echo(f"copied {copied:,} events to {target.database.redacted()} and rebuilt its read models")
+    finally:
+        target.close()
+
+
+@cli.command(context_settings=CONTEXT)
 @output_format
 @pass_env
 def projections(env: Env, as_json: bool, as_csv: bool) -> None:

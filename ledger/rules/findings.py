@@ -29,14 +29,14 @@ def _violation(facts: Sequence[Fact], fact: Fact, posts: Mapping[str, dict] | No
 
 
 def compute_overrides(view: CadreView) -> list[dict]:
-    """`override`: each decision recorded with `override_reason`; the rule is found by re-checking it
-    against the facts recorded before it."""
+    """`override`: each decision recorded with `override_reason`; the rule is its `overridden_rule` when
+    the write side stored one, else found by re-checking it against the facts recorded before it."""
     rows = []
     for position, fact in enumerate(view.facts):
         if not fact.get("override_reason"):
             continue
         violation = _violation(view.facts[:position], fact, view.posts)
-        rule = violation.rule if violation else None
+        rule = fact.get("overridden_rule") or (violation.rule if violation else None)
         detail = f"{fact['override_reason']}: {violation.detail}" if violation else fact["override_reason"]
         rows.append(_row("override", fact["id"], view.cadre, fact["on"], rule, detail))
     return rows

@@ -239,3 +239,27 @@ def test_a_cycle_of_retractions_does_not_stop_the_status() -> None:
     cadre.record("retraction", "2025-01-01", id="r-2", target="r-1", reason="x")
 
     assert [r["source"] for r in status_on(cadre, "2025-01-02")["restrictions"]] == ["s-1"]
+
+
+def test_an_exemption_of_an_expulsion_ends_its_bars_but_not_the_expulsion() -> None:
+    cadre = Dossier()
+    cadre.sanction("party-expulsion", "2025-03-10", id="p-1")
+    cadre.record("exemption", "2025-06-01", target="p-1", outcome="no-liability", ground="other")
+
+    status = status_on(cadre, "2025-07-01")
+
+    assert (status["restrictions"], status["party_member"]) == ([], False)
+
+
+def test_a_probation_reduced_to_a_serious_warning_shows_the_warning_from_the_exemption_date() -> None:
+    cadre = Dossier()
+    cadre.sanction("party-probation", "2025-03-10", id="p-1", period_months=24)
+    cadre.record("exemption", "2025-06-01", target="p-1", outcome="reduced", replacement="party-serious-warning",
+                 ground="other")
+
+    before, after = status_on(cadre, "2025-05-31"), status_on(cadre, "2025-06-01")
+
+    assert before["party_rights_suspended"] is True
+    assert [(r["kind"], r["ends_on"]) for r in after["restrictions"]] == [
+        ("party-serious-warning", day("2026-09-10"))]
+    assert after["party_rights_suspended"] is False

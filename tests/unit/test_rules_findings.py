@@ -79,3 +79,19 @@ def test_an_earlier_effective_grade_recorded_later_breaches_the_one_grade_rule()
     cadre.assess(2024, "excellent", on="2025-01-10", id="a-backdated")
 
     assert _kinds(cadre, "2025-02-01") == [("retroactive-breach", "a-first", day("2025-01-20"), "R-ASSESS")]
+
+
+def test_an_override_finding_takes_the_rule_the_write_side_stored() -> None:
+    cadre = Dossier()
+    cadre.record("rank-promotion", "2025-06-01", id="rp-1", rank="researcher-3", override_reason="pilot",
+                 overridden_rule="R-RANK-MIN")
+
+    assert _kinds(cadre, "2025-06-01") == [("override", "rp-1", day("2025-06-01"), "R-RANK-MIN")]
+
+
+def test_a_backdated_investigation_makes_a_recorded_grade_a_breach() -> None:
+    cadre = Dossier()
+    cadre.assess(2024, "competent", on="2025-01-20", id="a-2024")
+    cadre.record("investigation-open", "2024-12-01", id="inv", case="C-9")
+
+    assert _kinds(cadre, "2025-02-01") == [("retroactive-breach", "a-2024", day("2025-01-20"), "R-INVESTIGATION")]

@@ -254,8 +254,8 @@ def test_an_exemption_of_an_expulsion_ends_its_bars_but_not_the_expulsion() -> N
 def test_a_probation_reduced_to_a_serious_warning_shows_the_warning_from_the_exemption_date() -> None:
     cadre = Dossier()
     cadre.sanction("party-probation", "2025-03-10", id="p-1", period_months=24)
-    cadre.record("exemption", "2025-06-01", target="p-1", outcome="reduced", replacement="party-serious-warning",
-                 ground="other")
+    cadre.record("exemption", "2025-06-01", target="p-1", outcome="reduced",
+                 replacement="party-serious-warning", ground="other")
 
     before, after = status_on(cadre, "2025-05-31"), status_on(cadre, "2025-06-01")
 

@@ -94,4 +94,5 @@ def test_a_backdated_investigation_makes_a_recorded_grade_a_breach() -> None:
     cadre.assess(2024, "competent", on="2025-01-20", id="a-2024")
     cadre.record("investigation-open", "2024-12-01", id="inv", case="C-9")
 
-    assert _kinds(cadre, "2025-02-01") == [("retroactive-breach", "a-2024", day("2025-01-20"), "R-INVESTIGATION")]
+    assert _kinds(cadre, "2025-02-01") == [("retroactive-breach", "a-2024", day("2025-01-20"),
+                                            "R-INVESTIGATION")]

@@ -32,7 +32,8 @@ step = st.one_of(
     st.tuples(st.sampled_from(["investigation-open", "investigation-close"]), st.sampled_from(["C-1", "C-2"]),
               days),
     st.tuples(st.just("rank-promotion"), st.just("researcher-3"), days),
-    st.tuples(st.just("appointment"), st.sampled_from(["county-chief", "county-deputy", "bureau-deputy"]), days),
+    st.tuples(st.just("appointment"), st.sampled_from(["county-chief", "county-deputy", "bureau-deputy"]),
+              days),
 )
 
 

@@ -92,7 +92,7 @@ def _check_member(view: CadreView, new: Fact) -> None:
 
 
 def check_sanction(view: CadreView, new: Fact) -> None:
-    """The write-time checks of a `sanction` (RULES.md "Write-time checks")."""
+    """R-PARTY-MEMBER, R-PARTY-COMBINED, R-PARTY-PROB-NEW, R-STATE-COMBINED, R-STATE: a sanction's checks."""
     if sanction_track(new["kind"]) == "state":
         _check_not_retired(view, new)
         check_state_combined(view, new)

@@ -29,8 +29,9 @@ def _violation(facts: Sequence[Fact], fact: Fact, posts: Mapping[str, dict] | No
 
 
 def compute_overrides(view: CadreView) -> list[dict]:
-    """`override`: each decision recorded with `override_reason`; the rule is its `overridden_rule` when
-    the write side stored one, else found by re-checking it against the facts recorded before it."""
+    """Findings `override` (a rule overridden): each decision recorded with `override_reason`. The rule
+    is its `overridden_rule` when the write side stored one, else found by re-checking it against the
+    facts recorded before it."""
     rows = []
     for position, fact in enumerate(view.facts):
         if not fact.get("override_reason"):
@@ -73,7 +74,8 @@ def compute_retroactive_breaches(view: CadreView) -> list[dict]:
 
 
 def compute_findings(view: CadreView, as_of: date) -> list[dict]:
-    """The cadre's findings raised on or before `as_of`, in order of `raised_on`."""
+    """RULES.md "Findings" (R-PARTY-RESTORE, R-ASSESS-DEMOTE, overrides, retroactive breaches of
+    Precise reading 14) raised on or before `as_of`, in order of `raised_on`."""
     rows = compute_overrides(view) + compute_retroactive_breaches(view)
     for probation, due in compute_missing_restorations(view, as_of):
         rows.append(_row("restoration-missing", probation["id"], view.cadre, due, "R-PARTY-RESTORE",

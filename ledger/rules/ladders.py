@@ -25,7 +25,7 @@ def steps_up(current: str, target: str) -> int:
 
 
 def is_deputy_level(level: str) -> bool:
-    """True for a deputy level (`county-deputy`), false for a chief level."""
+    """R-POST-MIN / R-POST-SKIP: true for a deputy level (`county-deputy`), false for a chief level."""
     return level.endswith("-deputy")
 
 

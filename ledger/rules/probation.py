@@ -15,7 +15,7 @@ EXTENDABLE_MONTHS = 12
 
 
 def is_probation(view: CadreView, fact: Fact | None, day: date) -> bool:
-    """Whether `fact` is a valid sanction that shows as a probation as of `day` (variations, `reduced`)."""
+    """R-PARTY: whether `fact` is a valid sanction shown as a probation as of `day` (variation, `reduced`)."""
     return (fact is not None and fact["type"] == "sanction" and not view.history.is_void(fact["id"])
             and view.history.measure_kind(fact, day) == PROBATION)
 
@@ -41,7 +41,9 @@ def running_probation(view: CadreView, day: date) -> str | None:
     """R-PARTY-PROB-NEW: the id of the probation in progress on `day` (until restoration, even late,
     or until an expulsion or an `exempt`/`no-liability` exemption ends it; Precise reading 4)."""
     for fact in view.history.of_type("sanction"):
-        if fact["on"] <= day and is_probation(view, fact, day) and probation_ended_by(view, fact, day) is None:
+        if fact["on"] > day or not is_probation(view, fact, day):
+            continue
+        if probation_ended_by(view, fact, day) is None:
             return fact["id"]
     return None
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -12,6 +13,7 @@ from ledger.facts import Fact
 COMMON_FIELDS = ("doc", "authority", "note", "case", "override_reason")
 
 
+@lru_cache(maxsize=65536)
 def stream_id(stream: str) -> UUID:
     """The aggregate id of a stream (`cadre/HB-1`, `post/…`, `unit/…`): uuid5 of its natural key."""
     return uuid5(NAMESPACE_URL, f"cadre-ledger:/{stream}")

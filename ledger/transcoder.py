@@ -17,7 +17,7 @@ from eventsourcing.persistence import Transcoder, Transcoding, TranscodingNotReg
 
 # msgpack extension type codes (0..127 are the application's).
 UUID_CODE, DECIMAL_CODE, DATETIME_CODE, DATE_CODE, TUPLE_CODE, SET_CODE, CUSTOM_CODE = 1, 2, 3, 4, 5, 6, 7
-_SCALARS = (str, int, bool, float, bytes, type(None))
+_CONTAINERS = frozenset({dict, list, tuple})
 
 
 class MsgpackTranscoder(Transcoder):
@@ -86,19 +86,14 @@ class MsgpackTranscoder(Transcoder):
 def _sorted(obj: Any) -> Any:
     """`obj` with every dict's keys in sorted order (lists and tuples keep their order and type)."""
     t = type(obj)
-    if t in _SCALARS:
-        return obj
     if t is dict:
-        if all(type(v) in _SCALARS for v in obj.values()):
-            return dict(sorted(obj.items(), key=_key)) if len(obj) > 1 else obj
-        return {k: _sorted(v) for k, v in sorted(obj.items(), key=_key)}
+        try:
+            keys = sorted(obj)
+        except TypeError:  # keys of mixed types: order by type name, then text
+            keys = sorted(obj, key=lambda k: (type(k).__name__, str(k)))
+        return {k: (_sorted(obj[k]) if type(obj[k]) in _CONTAINERS else obj[k]) for k in keys}
     if t is list:
-        return [_sorted(v) for v in obj]
+        return [_sorted(v) if type(v) in _CONTAINERS else v for v in obj]
     if t is tuple:
-        return tuple(_sorted(v) for v in obj)
+        return tuple(_sorted(v) if type(v) in _CONTAINERS else v for v in obj)
     return obj
-
-
-def _key(item: tuple[Any, Any]) -> tuple[str, str]:
-    k = item[0]
-    return (type(k).__name__, str(k))

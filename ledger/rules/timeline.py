@@ -54,10 +54,11 @@ class Restriction:
 
 
 def _cut(restrictions: list[Restriction], day: date) -> list[Restriction]:
-    """R-EXEMPT / Precise reading 11: running restrictions stop on `day`; none starts on or after it."""
+    """R-EXEMPT / Precise reading 11: running restrictions stop on `day` (one taking effect that very day
+    shows as expired on it); none starts later."""
     kept = []
     for item in restrictions:
-        if item.effective_on >= day:
+        if item.effective_on > day:
             continue
         if item.ends_on is not None and item.ends_on <= day:
             kept.append(item)

@@ -263,3 +263,28 @@ def test_a_probation_reduced_to_a_serious_warning_shows_the_warning_from_the_exe
     assert [(r["kind"], r["ends_on"]) for r in after["restrictions"]] == [
         ("party-serious-warning", day("2026-09-10"))]
     assert after["party_rights_suspended"] is False
+
+
+def test_an_exemption_effective_on_the_sanctions_own_day_shows_it_expired_that_day() -> None:
+    cadre = Dossier()
+    cadre.sanction("demerit", "2025-03-10", id="s-1")
+    cadre.record("exemption", "2025-03-10", target="s-1", outcome="exempt", ground="force-majeure")
+
+    status = status_on(cadre, "2025-03-10")
+
+    assert status["restrictions"] == []
+    assert [(r["effective_on"], r["ends_on"]) for r in status["expired_restrictions"]] == [
+        (day("2025-03-10"), day("2025-03-10"))]
+
+
+def test_an_exemption_before_restoration_means_no_post_bar_starts_later() -> None:
+    cadre = Dossier()
+    cadre.sanction("party-probation", "2025-03-10", id="p-1", period_months=12)
+    cadre.record("exemption", "2025-09-01", target="p-1", outcome="exempt", ground="other")
+    cadre.record("party-rights-restored", "2026-03-10", target="p-1")
+
+    status = status_on(cadre, "2026-06-01")
+
+    assert status["restrictions"] == []
+    assert [(r["bars"], r["ends_on"]) for r in status["expired_restrictions"]] == [
+        (["party-rights", "promotion"], day("2025-09-01"))]

@@ -114,10 +114,10 @@ def sql(dialect: Dialect, schema: str | None = None) -> _Sql:
         insert_head=f"INSERT INTO {head} (id, {head_columns}) VALUES (1, ?, ?, ?, ?)",
         update_head=f"UPDATE {head} SET ({head_columns}) = (?, ?, ?, ?) WHERE id = 1",
         insert_seals=f"INSERT INTO {seals} ({seal_columns}) " + (
-            "SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::bigint[], ?::bytea[], ?::bytea[])"
-            if dialect == "postgres" else "VALUES (?, ?, ?, ?, ?, ?)"),
+            "SELECT * FROM unnest(%b::bigint[], %b::bigint[], %b::text[], %b::bigint[], "
+            "%b::bytea[], %b::bytea[])" if dialect == "postgres" else "VALUES (?, ?, ?, ?, ?, ?)"),
         insert_nodes=f"INSERT INTO {nodes} (node_key, hash) " + (
-            "SELECT * FROM unnest(?::bigint[], ?::bytea[])" if dialect == "postgres" else "VALUES (?, ?)"),
+            "SELECT * FROM unnest(%b::bigint[], %b::bytea[])" if dialect == "postgres" else "VALUES (?, ?)"),
         select_node=f"SELECT hash FROM {nodes} WHERE node_key = ?",
         select_seal=f"SELECT {seal_columns} FROM {seals} WHERE position = ?",
         seal_at_or_after=f"SELECT {seal_columns} FROM {seals} WHERE position >= ? ORDER BY position LIMIT 1",
@@ -157,9 +157,9 @@ def seal(cursor: Any, dialect: Dialect, rows: Sequence[SealRow], schema: str | N
         previous = row[0]
     seals, nodes, chain = extend(size, chain, frontier, rows)
     if dialect == "postgres":
-        cursor.execute(q.insert_seals, [list(column) for column in zip(*seals)], binary=True)
+        cursor.execute(q.insert_seals, [list(column) for column in zip(*seals)])
         if nodes:
-            cursor.execute(q.insert_nodes, [list(column) for column in zip(*nodes)], binary=True)
+            cursor.execute(q.insert_nodes, [list(column) for column in zip(*nodes)])
     else:
         cursor.executemany(q.insert_seals, seals)
         if nodes:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, Literal, NamedTuple
 
-from ledger.errors import IntegrityFailure, StorageError
+from ledger.errors import IntegrityFailure, NotFound
 from ledger.integrity import (
     GENESIS, GetNode, _subtree, consistency_proof, extend, inclusion_proof, leaf_hash, node_key,
     pack_frontier, root_from_frontier, unpack_frontier,
@@ -192,7 +192,7 @@ def seal_at_leaf(cursor: Any, dialect: Dialect, leaf_index: int, schema: str | N
     head = stored_head(cursor, dialect, schema)
     if head is None or not 0 <= leaf_index < head.size:
         size = head.size if head else 0
-        raise StorageError(f"no sealed event has leaf index {leaf_index}; the tree has {size}")
+        raise NotFound(f"no sealed event has leaf index {leaf_index}; the tree has {size}")
     q = sql(dialect, schema)
     lo, hi = leaf_index + 1, head.last_position - (head.size - 1 - leaf_index)
     guess = lo
@@ -240,11 +240,12 @@ def prove_inclusion(
     """For the event at `position`: its seal, the tree size, the audit path and the root at that size."""
     found = seal_of(cursor, dialect, position, schema)
     if found is None:
-        raise StorageError(f"no sealed event at position {position}")
+        raise NotFound(f"no sealed event at position {position}")
     sealed = current_head(cursor, dialect, schema).size
     size = sealed if tree_size is None else tree_size
     if not found.leaf_index < size <= sealed:
-        raise StorageError(f"position {position} is not in a tree of {size} events")
+        raise NotFound(f"position {position} (leaf {found.leaf_index}) is not among the first {size} of "
+                       f"{sealed} sealed events; prove it against a later checkpoint")
     get = node_reader(cursor, dialect, schema)
     return found, size, inclusion_proof(found.leaf_index, size, get), root_at(cursor, dialect, size, schema)
 
@@ -253,6 +254,10 @@ def prove_consistency(
     cursor: Any, dialect: Dialect, old_size: int, new_size: int, schema: str | None = None
 ) -> list[bytes]:
     """RFC 6962 consistency proof between two sizes of the sealed tree, from stored nodes."""
-    if new_size > current_head(cursor, dialect, schema).size:
-        raise StorageError(f"the log has fewer than {new_size} sealed events")
+    sealed = current_head(cursor, dialect, schema).size
+    if new_size > sealed:
+        raise IntegrityFailure(
+            f"the checkpoint covers {new_size} events but the log has only {sealed} sealed; "
+            "events were removed, or the checkpoint belongs to another ledger"
+        )
     return consistency_proof(old_size, new_size, node_reader(cursor, dialect, schema))

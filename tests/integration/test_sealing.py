@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ledger import sealing
 from ledger.checkpoint import make_checkpoint, make_inclusion_proof_doc, verify_checkpoint, verify_proof_doc
-from ledger.errors import IntegrityFailure
+from ledger.errors import IntegrityFailure, NotFound
 from ledger.integrity import (
     GENESIS, event_hash, extend, leaf_hash, node_key, root_from_frontier, verify_inclusion,
 )
@@ -336,3 +336,14 @@ def _reseal_everything(db: Db) -> None:
     oid = (lambda o: o) if db.dialect == "sqlite" else (lambda o: o.hex)
     sealing.seal(db.conn.cursor(), db.dialect, [(p, oid(o), v, t, bytes(s)) for p, o, v, t, s in rows])
     db.commit()
+
+
+def test_proofs_are_refused_for_unknown_positions_and_too_large_trees(sealed: Db) -> None:
+    cursor = sealed.conn.cursor()
+
+    with pytest.raises(NotFound, match="no sealed event at position 83"):
+        sealing.prove_inclusion(cursor, sealed.dialect, 83)
+    with pytest.raises(NotFound, match="not among the first 50 of 120"):
+        sealing.prove_inclusion(cursor, sealed.dialect, 100, tree_size=50)
+    with pytest.raises(IntegrityFailure, match="covers 130 events but the log has only 120"):
+        sealing.prove_consistency(cursor, sealed.dialect, 100, 130)

@@ -537,6 +537,140 @@ def migrate(env: Env, target_url: str) -> None:
         target.close()
 
 
+# --- integrity -----------------------------------------------------------------------------------
+@cli.command(context_settings=CONTEXT)
+@click.option("--private", "private_path", default="cadre-ledger.key", show_default=True, metavar="FILE",
+              help="Where to write the private key (mode 0600).")
+@click.option("--public", "public_path", default="cadre-ledger.pub", show_default=True, metavar="FILE",
+              help="Where to write the public key (give it to auditors).")
+def keygen(private_path: str, public_path: str) -> None:
+    """Create an Ed25519 key pair for signing checkpoints.
+
+    \b
+    Example:
+      cadre-ledger keygen --private /secure/ledger.key --public ledger.pub
+    """
+    from ledger.checkpoint import generate_keypair
+
+    try:
+        fingerprint = generate_keypair(private_path, public_path)
+    except LedgerError as e:
+        raise Refused(e.message, e.exit_code) from None
+    click.echo(f"wrote {private_path} (keep it secret) and {public_path}; fingerprint {fingerprint}")
+
+
+@cli.command("checkpoint", context_settings=CONTEXT)
+@click.option("--key", "key_path", metavar="FILE", help="The private key (else CADRE_LEDGER_SIGNING_KEY).")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), help="Also save the checkpoint to FILE.")
+@pass_env
+def checkpoint_cmd(env: Env, key_path: str | None, out: str | None) -> None:
+    """Print (and save) a signed checkpoint: tree size, root hash, time, signature. Auditors keep these.
+
+    \b
+    Example:
+      cadre-ledger checkpoint --key ledger.key --out checkpoints/2026-11-26.json
+    """
+    from ledger.audit import checkpoint
+
+    text = dumps(checkpoint(env.ledger, key_path))
+    if out:
+        with open(out, "w", encoding="utf-8") as f:
+            f.write(text + "\n")
+    click.echo(text)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--checkpoint", "checkpoints", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="A saved checkpoint the log must still extend (repeatable).")
+@click.option("--public-key", type=click.Path(exists=True, dir_okay=False), help="The signer's public key.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@pass_env
+def verify(env: Env, checkpoints: tuple[str, ...], public_key: str | None, as_json: bool) -> None:
+    """Recompute every seal from the stored bytes; report the first position that does not match.
+
+    Exit 0 when intact, 1 when tampered, 2 for unusable input (a bad checkpoint or key file).
+
+    \b
+    Example:
+      cadre-ledger verify
+      cadre-ledger verify --checkpoint checkpoints/2026-11-26.json --public-key ledger.pub
+    """
+    from ledger.audit import verify_ledger
+
+    report = verify_ledger(env.ledger, checkpoints, public_key)
+    summary = verify_summary(report)
+    click.echo(dumps(summary) if as_json else summary["message"])
+    if not report.ok:
+        sys.exit(1)
+
+
+def verify_summary(report: Any) -> dict[str, Any]:
+    """A verify report as plain data with a one-line message."""
+    failed = [c for c in report.checkpoints if not c.ok]
+    if report.reason:
+        message = f"TAMPERED at position {report.first_bad_position}: {report.reason}"
+    elif failed:
+        message = f"TAMPERED: checkpoint of {failed[0].tree_size} events: {failed[0].reason}"
+    else:
+        held = f"; consistent with {len(report.checkpoints)} checkpoint(s)" if report.checkpoints else ""
+        message = f"intact: {report.events:,} events, root {report.root.hex()}{held}"
+    return {"ok": report.ok, "events": report.events, "root": report.root.hex(),
+            "first_bad_position": report.first_bad_position, "reason": report.reason,
+            "checkpoints": [{"tree_size": c.tree_size, "ok": c.ok, "reason": c.reason} for c in report.checkpoints],
+            "message": message}
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("decision_id")
+@click.option("--checkpoint", type=click.Path(exists=True, dir_okay=False),
+              help="Prove inclusion in the tree this saved checkpoint signed.")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), help="Also save the proof to FILE.")
+@pass_env
+def prove(env: Env, decision_id: str, checkpoint: str | None, out: str | None) -> None:
+    """Print an inclusion proof for one decision, checkable offline with verify-proof.
+
+    \b
+    Example:
+      cadre-ledger prove s-2023-17 --checkpoint checkpoints/2026-11-26.json --out s-2023-17.proof.json
+    """
+    from ledger.audit import prove as make_proof
+
+    text = dumps(make_proof(env.ledger, decision_id, checkpoint))
+    if out:
+        with open(out, "w", encoding="utf-8") as f:
+            f.write(text + "\n")
+    click.echo(text)
+
+
+@cli.command("verify-proof", context_settings=CONTEXT)
+@click.argument("proof_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--public-key", type=click.Path(exists=True, dir_okay=False),
+              help="Check the signature of the checkpoint the proof carries.")
+@click.option("--checkpoint", type=click.Path(exists=True, dir_okay=False),
+              help="Check the proof against this saved checkpoint instead of the one it carries.")
+def verify_proof(proof_file: str, public_key: str | None, checkpoint: str | None) -> None:
+    """Check an inclusion proof offline, with no database.
+
+    Exit 0 when it proves inclusion, 1 when it does not, 2 when the file is unusable.
+
+    \b
+    Example:
+      cadre-ledger verify-proof s-2023-17.proof.json --public-key ledger.pub
+    """
+    from ledger.checkpoint import load_checkpoint, load_proof_doc, load_public_key, verify_proof_doc
+
+    try:
+        key = load_public_key(public_key) if public_key else None
+        result = verify_proof_doc(load_proof_doc(proof_file), key, load_checkpoint(checkpoint) if checkpoint else None)
+    except LedgerError as e:
+        raise Refused(e.message, e.exit_code) from None
+    signed = " (checkpoint signature checked)" if result.get("signature_checked") else ""
+    against = f", consistent with the checkpoint of {result['checkpoint_size']} events" if result.get(
+        "checkpoint_size") else ""
+    click.echo(f"proved: {result['decision_id']} is event {result['leaf_index'] + 1} of a tree of "
+               f"{result['tree_size']} events with root {result['root_hash']}{against}{signed}")
+
+
 @cli.command(context_settings=CONTEXT)
 @output_format
 @pass_env

@@ -1,6 +1,9 @@
 """CadreLedger: the application. Records decisions and answers questions, returning plain data."""
 from __future__ import annotations
 
+import base64
+import binascii
+import os
 import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timezone
@@ -10,7 +13,7 @@ from uuid import UUID
 import psycopg
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Snapshot
-from eventsourcing.persistence import PersistenceError, Transcoder
+from eventsourcing.persistence import MapperDeserialisationError, PersistenceError, Transcoder
 
 from ledger.aggregate import Subject
 from ledger.cadre import Cadre
@@ -24,6 +27,7 @@ from ledger.transcoder import MsgpackTranscoder
 from ledger.unit import Unit
 
 SNAPSHOT_INTERVAL = 100
+CIPHER_KEY_ENV = "CADRE_LEDGER_CIPHER_KEY"
 HANDOVER_SUMMARY = ("post", "announced_on", "due_on", "status", "outgoing", "incoming", "completed_on")
 
 
@@ -38,7 +42,7 @@ class CadreLedger(Application):
         self.database = db if isinstance(db, Database) else parse_url(db)
         if snapshot_interval is not None:
             self.snapshot_interval = snapshot_interval
-        settings = {**self.database.env(), "IS_SNAPSHOTTING_ENABLED": "y", **(env or {})}
+        settings = {**self.database.env(), "IS_SNAPSHOTTING_ENABLED": "y", **cipher_settings(), **(env or {})}
         try:
             super().__init__(env=settings)
         except (PersistenceError, OSError, sqlite3.Error, psycopg.Error) as e:
@@ -62,6 +66,10 @@ class CadreLedger(Application):
             return self.repository.get(agg_id)
         except AggregateNotFoundError:
             return None
+        except MapperDeserialisationError as e:
+            hint = (f"check {CIPHER_KEY_ENV}: the ledger is encrypted with another key, or not at all"
+                    if "MAC" in str(e) or "ecrypt" in str(e) or self.mapper.cipher else "run `cadre-ledger verify`")
+            raise StorageError(f"cannot read the stored events of {agg_id}: {_reason(e)}; {hint}") from None
 
     def snapshot_touched(self, subjects: Sequence[Subject]) -> None:
         """Snapshot the subjects that passed a multiple of the snapshot interval in this write."""
@@ -214,6 +222,20 @@ def history_row(fact: Fact, subject_key: str) -> dict[str, Any]:
         "recorded_at": fact["recorded_at"], "actor": fact["actor"],
         "decision": decision_of(fact, subject_key),
     }
+
+
+def cipher_settings() -> dict[str, str]:
+    """AES-GCM encryption of stored state when CADRE_LEDGER_CIPHER_KEY is set (base64 of 16, 24 or 32 bytes)."""
+    key = os.environ.get(CIPHER_KEY_ENV, "").strip()
+    if not key:
+        return {}
+    try:
+        if len(base64.b64decode(key, validate=True)) not in (16, 24, 32):
+            raise ValueError
+    except (ValueError, binascii.Error):
+        raise StorageError(f"{CIPHER_KEY_ENV} must be base64 of 16, 24 or 32 random bytes, e.g. the output of "
+                           "python -c \"import os,base64;print(base64.b64encode(os.urandom(32)).decode())\"") from None
+    return {"CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher", "CIPHER_KEY": key}
 
 
 def _reason(e: BaseException) -> str:

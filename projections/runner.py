@@ -38,7 +38,7 @@ def rows_for(app: Any, subject: Subject) -> Rows:
     if kind == "cadre":
         post_ids = {f["post_id"] for f in subject.facts if f.get("post_id")}
         posts = {p: info for p in post_ids if (info := app.post_info(p)) is not None}
-        return cadre_rows(subject.facts, posts)
+        return cadre_rows(subject.facts, posts, with_names=not app.mapper.cipher)
     if kind == "post":
         return post_rows(subject.facts)
     return unit_rows(subject.facts)

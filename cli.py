@@ -537,6 +537,80 @@ def migrate(env: Env, target_url: str) -> None:
         target.close()
 
 
+# --- the main job --------------------------------------------------------------------------------
+@cli.command(context_settings=CONTEXT)
+@click.option("--cadres", type=click.IntRange(min=1), default=2000, show_default=True, help="How many cadres.")
+@click.option("--years", type=click.IntRange(min=1, max=30), default=10, show_default=True, help="Years of history.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Random seed: the same seed, the same province.")
+@click.option("--jsonl", type=click.File("w", encoding="utf-8"), metavar="FILE",
+              help="Write the decisions as JSON Lines to FILE (- for stdout) instead of recording them.")
+@pass_env
+def demo(env: Env, cadres: int, years: int, seed: int, jsonl: Any) -> None:
+    """Build a synthetic province ledger and print the report an organisation department reads first.
+
+    Generates units, leading posts, cadres and ten years of decisions of every type, records them through
+    the normal import path (into ./cadre-ledger.db unless --db says otherwise), brings the read models up,
+    verifies integrity, and reports: periods ending in the next 90 days, triggers awaiting determination,
+    overdue handovers and inquiry replies, audit findings, and the integrity result.
+
+    \b
+    Example:
+      cadre-ledger demo
+      cadre-ledger --db /tmp/small.db demo --cadres 200 --years 5 --seed 7
+      cadre-ledger demo --jsonl province.jsonl
+    """
+    from ledger import demo as province
+    from ledger.audit import verify_ledger
+    from projections.report import first_report
+
+    decisions = province.generate(cadres=cadres, years=years, seed=seed)
+    if jsonl is not None:
+        count = province.write_jsonl(jsonl, decisions)
+        click.echo(f"wrote {count:,} decisions", err=True)
+        return
+    lines = list(enumerate(decisions, start=1))
+    click.echo(f"generated {len(lines):,} decisions for {cadres:,} cadres over {years} years (seed {seed})", err=True)
+    with _bar(len(lines), "recording") as bar:
+        report = env.ledger.import_lines(lines, env.actor or "demo", progress=bar.update if bar else None)
+    for message in report.errors[:20]:
+        click.echo(message, err=True)
+    click.echo(report.summary(), err=True)
+    if report.errors:
+        raise Refused(f"the demo province did not record cleanly ({report.refused:,} refused)")
+    total = env.ledger.recorder.max_notification_id() or 0
+    with _bar(total, "projecting") as bar:
+        env.ledger.read_models.catch_up(progress=bar.update if bar else None)
+    integrity = verify_summary(verify_ledger(env.ledger))
+    as_of = getattr(province, "DEFAULT_END", None) or today_in_china()
+    render_first_report(first_report(env.ledger, as_of, integrity))
+    if not integrity["ok"]:
+        sys.exit(1)
+
+
+def render_first_report(r: dict[str, Any], limit: int = 15) -> None:
+    """Print the first report as sections of short tables."""
+    def section(title: str, rows: list[dict[str, Any]], columns: list[str]) -> None:
+        click.echo(f"\n== {title}: {len(rows):,}")
+        if rows:
+            click.echo(to_table(rows[:limit], columns))
+            if len(rows) > limit:
+                click.echo(f"… and {len(rows) - limit:,} more")
+
+    click.echo(f"\nCadre ledger — report as of {r['as_of']}: {r['cadres']:,} cadres, "
+               f"{r['not_promotable']:,} not promotable")
+    section("Restrictions ending in the next 90 days (re-use review, R-REUSE)", r["expiring"],
+            ["cadre", "name", "unit", "expiring"])
+    section("Triggers awaiting determination (R-TRIGGER)", r["flags_awaiting_determination"],
+            ["cadre", "name", "trigger", "raised_on", "basis"])
+    section("Overdue handovers (R-HANDOVER)", r["overdue_handovers"],
+            ["post", "unit", "announced_on", "due_on", "outgoing", "incoming"])
+    section("Overdue inquiry replies (R-REPORT-DUE)", r["overdue_inquiries"],
+            ["cadre", "report", "received_on", "reply_due_on"])
+    kinds = ", ".join(f"{k} {n:,}" for k, n in sorted(r["findings_by_kind"].items())) or "none"
+    section(f"Audit findings ({kinds})", r["findings"], ["kind", "source", "cadre", "post", "raised_on", "rule"])
+    click.echo(f"\n== Integrity: {r['integrity']['message']}")
+
+
 # --- integrity -----------------------------------------------------------------------------------
 @cli.command(context_settings=CONTEXT)
 @click.option("--private", "private_path", default="cadre-ledger.key", show_default=True, metavar="FILE",

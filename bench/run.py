@@ -1,0 +1,349 @@
+#!/usr/bin/env python
+"""cadre-ledger benchmarks: each figure as a rate and as a ratio to a raw baseline measured in the same run.
+
+    python bench/run.py [--events N] [--backend sqlite|postgresql] [--json] [--scaling]
+
+Data comes from the demo generator (the same decisions `cadre-ledger demo --jsonl` writes). Nothing here
+asserts: machines are noisy; the figures are for reading, and the README's "Performance" table is copied
+from a run. PostgreSQL: --backend postgresql uses CADRE_LEDGER_BENCH_POSTGRES or
+postgresql://postgres@127.0.0.1:5432/test, each run in a fresh schema.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ledger.app import CadreLedger  # noqa: E402
+from ledger.audit import verify_ledger  # noqa: E402
+
+PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
+Result = dict[str, Any]
+
+
+def province(events: int, seed: int = 1) -> list[dict[str, Any]]:
+    """About `events` decisions from the demo generator (cadres scaled to reach the count)."""
+    from ledger.demo import generate
+
+    probe = list(generate(cadres=50, years=10, seed=seed))
+    per_cadre = max(1.0, len(probe) / 50)
+    cadres = max(10, round(events / per_cadre))
+    decisions = list(generate(cadres=cadres, years=10, seed=seed))
+    return decisions[:events] if len(decisions) > events else decisions
+
+
+class Backend:
+    """A fresh database per measurement: a SQLite file, or a PostgreSQL schema."""
+
+    def __init__(self, kind: str, workdir: Path) -> None:
+        self.kind, self.workdir, self.made = kind, workdir, []
+
+    def url(self, name: str) -> str:
+        if self.kind == "sqlite":
+            return str(self.workdir / f"{name}-{uuid.uuid4().hex[:6]}.db")
+        import psycopg
+
+        base = os.environ.get("CADRE_LEDGER_BENCH_POSTGRES", PG_DEFAULT)
+        schema = f"bench_{name}_{uuid.uuid4().hex[:6]}"
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f"CREATE SCHEMA {schema}")
+        self.made.append((base, schema))
+        return f"{base}?schema={schema}"
+
+    def cleanup(self) -> None:
+        import psycopg
+
+        for base, schema in self.made:
+            with psycopg.connect(base, autocommit=True) as conn:
+                conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+# --- raw baselines -----------------------------------------------------------------------------------
+def raw_rows(n: int, state_size: int) -> list[tuple[str, int, str, bytes]]:
+    payload = os.urandom(state_size)
+    return [(uuid.uuid4().hex, 1, "ledger.cadre:Cadre.Assessed", payload) for _ in range(n)]
+
+
+def raw_bulk_insert(backend: Backend, rows: list[tuple[str, int, str, bytes]]) -> float:
+    """Seconds to insert `rows` in one transaction with executemany (SQLite) or COPY (PostgreSQL)."""
+    if backend.kind == "sqlite":
+        path = backend.url("raw")
+        conn = sqlite3.connect(path, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("CREATE TABLE t (originator_id TEXT, originator_version INTEGER, topic TEXT, state BLOB, "
+                     "PRIMARY KEY (originator_id, originator_version))")
+        start = time.perf_counter()
+        conn.execute("BEGIN")
+        conn.executemany("INSERT INTO t VALUES (?,?,?,?)", rows)
+        conn.execute("COMMIT")
+        elapsed = time.perf_counter() - start
+        conn.close()
+        return elapsed
+    import psycopg
+
+    url = backend.url("raw")
+    base, schema = url.split("?schema=")
+    with psycopg.connect(base) as conn:
+        conn.execute(f"CREATE TABLE {schema}.t (originator_id TEXT, originator_version INTEGER, topic TEXT, "
+                     "state BYTEA, PRIMARY KEY (originator_id, originator_version))")
+        conn.commit()
+        start = time.perf_counter()
+        with conn.cursor() as cur, cur.copy(f"COPY {schema}.t FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        conn.commit()
+        return time.perf_counter() - start
+
+
+def raw_single_inserts(backend: Backend, rows: list[tuple[str, int, str, bytes]]) -> float:
+    """Seconds to insert `rows` with one INSERT + COMMIT each."""
+    if backend.kind == "sqlite":
+        conn = sqlite3.connect(backend.url("raw1"), isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("CREATE TABLE t (originator_id TEXT, originator_version INTEGER, topic TEXT, state BLOB, "
+                     "PRIMARY KEY (originator_id, originator_version))")
+        start = time.perf_counter()
+        for row in rows:
+            conn.execute("BEGIN")
+            conn.execute("INSERT INTO t VALUES (?,?,?,?)", row)
+            conn.execute("COMMIT")
+        elapsed = time.perf_counter() - start
+        conn.close()
+        return elapsed
+    import psycopg
+
+    url = backend.url("raw1")
+    base, schema = url.split("?schema=")
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"CREATE TABLE {schema}.t (originator_id TEXT, originator_version INTEGER, topic TEXT, "
+                     "state BYTEA, PRIMARY KEY (originator_id, originator_version))")
+        start = time.perf_counter()
+        for row in rows:
+            conn.execute(f"INSERT INTO {schema}.t VALUES (%s,%s,%s,%s)", row)
+        return time.perf_counter() - start
+
+
+def raw_read_all(app: CadreLedger) -> tuple[float, int, list[bytes]]:
+    """Seconds to read every stored event without decoding (pages of 5,000), with the states read."""
+    start, after, states = time.perf_counter(), 0, []
+    while True:
+        notes = app.recorder.select_notifications(start=after, limit=5000, inclusive_of_start=False)
+        if not notes:
+            break
+        states.extend(n.state for n in notes)
+        after = notes[-1].id
+    return time.perf_counter() - start, len(states), states
+
+
+# --- measurements ------------------------------------------------------------------------------------
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - start, value
+
+
+def figure(name: str, rate: float | None, unit: str, baseline: float | None = None, target: str = "",
+           **extra: Any) -> Result:
+    ratio = rate / baseline if rate and baseline else None
+    return {"figure": name, "rate": rate, "unit": unit, "baseline": baseline, "ratio": ratio, "target": target, **extra}
+
+
+def bench_import(backend: Backend, decisions: list[dict[str, Any]]) -> tuple[Result, str]:
+    url = backend.url("import")
+    app = CadreLedger(url)
+    lines = list(enumerate(decisions, start=1))
+    seconds, report = timed(lambda: app.import_lines(lines, "bench"))
+    assert not report.errors, report.errors[:3]
+    _, count, states = raw_read_all(app)
+    size = round(statistics.mean(len(s) for s in states))
+    raw = raw_bulk_insert(backend, raw_rows(count, size))
+    app.close()
+    return figure("bulk import", count / seconds, "decisions/s", count / raw, "≥ 50,000/s and ratio ≥ 0.15",
+                  state_bytes=size), url
+
+
+def bench_single(backend: Backend, url: str, n: int = 300) -> Result:
+    app = CadreLedger(url)
+    cadre = _busiest_cadre(app)
+    one = [{"type": "commendation", "on": "2026-11-01", "cadre": cadre, "kind": "citation", "id": f"bench-{i}"}
+           for i in range(n)]
+    seconds, _ = timed(lambda: [app.import_lines([(1, d)], "bench") for d in one])
+    raw = raw_single_inserts(backend, raw_rows(n, 300))
+    app.close()
+    return figure("single decision, one transaction each", n / seconds, "decisions/s", n / raw, "ratio ≥ 0.4")
+
+
+def bench_cli(url: str, cadre: str, runs: int = 20) -> list[Result]:
+    exe = shutil.which("cadre-ledger") or str(Path(sys.executable).with_name("cadre-ledger"))
+    env = {**os.environ, "CADRE_LEDGER_DB": url, "CADRE_LEDGER_ACTOR": "bench"}
+
+    def median_of(cmd: list[str]) -> float:
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
+    base = median_of([sys.executable, "-c", "pass"])
+    show = median_of([exe, "show", cadre])
+    record = median_of([exe, "record", "commendation", cadre, "--on", "2026-11-02", "--kind", "citation"])
+    return [
+        figure("cadre-ledger show (whole process, median of 20)", None, "ms", None, "≤ 150 ms",
+               ms=round(show * 1000, 1), python_startup_ms=round(base * 1000, 1)),
+        figure("cadre-ledger record (whole process, median of 20)", None, "ms", None, "≤ 250 ms",
+               ms=round(record * 1000, 1), python_startup_ms=round(base * 1000, 1)),
+    ]
+
+
+def bench_show_in_process(url: str, cadre: str, runs: int = 300) -> Result:
+    app = CadreLedger(url)
+    events = len(app.history(cadre=cadre))
+    day = date(2026, 11, 20)
+    app.status(cadre, day)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        app.status(cadre, day)
+        times.append(time.perf_counter() - start)
+    times.sort()
+    app.close()
+    return figure(f"show in-process, cadre with {events} events", None, "ms", None, "p50 ≤ 2 ms, p99 ≤ 10 ms",
+                  p50_ms=round(times[len(times) // 2] * 1000, 2), p99_ms=round(times[int(len(times) * 0.99)] * 1000, 2))
+
+
+def bench_rebuild(url: str) -> Result:
+    app = CadreLedger(url)
+    raw, count, _ = raw_read_all(app)
+    seconds, _ = timed(app.read_models.rebuild)
+    app.close()
+    return figure("rebuild of all read models", count / seconds, "events/s", count / raw, "≥ 50,000/s")
+
+
+def bench_verify(url: str) -> Result:
+    app = CadreLedger(url)
+    _, count, states = raw_read_all(app)
+    start = time.perf_counter()
+    for s in states:
+        hashlib.sha256(s).digest()
+    raw = time.perf_counter() - start
+    seconds, report = timed(lambda: verify_ledger(app))
+    assert report.ok, report.reason
+    app.close()
+    return figure("verify", count / seconds, "events/s", count / raw, "≥ 300,000/s")
+
+
+def bench_export(url: str) -> Result:
+    from ledger.render import dumps
+    from projections.feed import envelopes
+
+    app = CadreLedger(url)
+    raw, count, _ = raw_read_all(app)
+    with open(os.devnull, "w") as sink:
+        seconds, _ = timed(lambda: [sink.write(dumps(e, None) + "\n") for e in envelopes(app)])
+    app.close()
+    return figure("export to JSONL", count / seconds, "events/s", count / raw, "≥ 100,000/s")
+
+
+def bench_rss(url_for: Callable[[str], str], jsonl: Path) -> list[Result]:
+    """Peak RSS of import, rebuild and verify, each in its own process."""
+    url = url_for("rss")
+    out = []
+    for step, code in (
+        ("import", f"from ledger.app import CadreLedger; from ledger.importer import read_jsonl; "
+                   f"a=CadreLedger({url!r}); r=a.import_lines(read_jsonl(open({str(jsonl)!r})), 'bench'); "
+                   f"assert not r.errors"),
+        ("rebuild", f"from ledger.app import CadreLedger; CadreLedger({url!r}).read_models.rebuild()"),
+        ("verify", f"from ledger.app import CadreLedger; from ledger.audit import verify_ledger; "
+                   f"assert verify_ledger(CadreLedger({url!r})).ok"),
+    ):
+        proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        out.append(figure(f"peak RSS of {step}", None, "MB", None, "≤ 300 MB", mb=round(usage.ru_maxrss / 1024),
+                          exit=os.waitstatus_to_exitcode(status)))
+    return out
+
+
+def _busiest_cadre(app: CadreLedger) -> str:
+    from projections.db import Db
+
+    with Db(app).transaction(commit=False) as c:
+        row = c.execute("SELECT stream, COUNT(*) FROM ledger_decisions WHERE stream LIKE 'cadre/%' "
+                        "GROUP BY stream ORDER BY COUNT(*) DESC LIMIT 1").fetchone()
+    return row[0].split("/", 1)[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=int, default=50_000, help="decisions in the generated province")
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--scaling", action="store_true", help="also import 10k/100k/(--events) to check per-event cost")
+    parser.add_argument("--quick", action="store_true", help="skip the whole-process and RSS figures")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="cadre-bench-"))
+    backend = Backend(args.backend, workdir)
+    results: list[Result] = []
+    try:
+        decisions = province(args.events)
+        imported, url = bench_import(backend, decisions)
+        results.append(imported)
+        app = CadreLedger(url)
+        cadre = _busiest_cadre(app)
+        app.close()
+        results.append(bench_show_in_process(url, cadre))
+        results.append(bench_rebuild(url))
+        results.append(bench_verify(url))
+        results.append(bench_export(url))
+        results.append(bench_single(backend, url))
+        if not args.quick:
+            results += bench_cli(url, cadre)
+            jsonl = workdir / "province.jsonl"
+            with open(jsonl, "w", encoding="utf-8") as f:
+                for d in decisions:
+                    f.write(json.dumps(d, ensure_ascii=False) + "\n")
+            results += bench_rss(backend.url, jsonl)
+        if args.scaling:
+            for n in sorted({10_000, 100_000, args.events}):
+                part = province(n)
+                r, _ = bench_import(backend, part)
+                results.append(figure(f"import per-event cost at {len(part):,}", 1e6 / r["rate"], "µs/decision"))
+    finally:
+        if args.backend == "postgresql":
+            backend.cleanup()
+        shutil.rmtree(workdir, ignore_errors=True)
+    meta = {"backend": args.backend, "events": args.events, "python": platform.python_version(),
+            "machine": f"{platform.machine()}, {os.cpu_count()} cores", "sqlite": sqlite3.sqlite_version}
+    if args.json:
+        print(json.dumps({"meta": meta, "results": results}, ensure_ascii=False, indent=2))
+        return
+    print(f"cadre-ledger benchmarks — {meta}")
+    print(f"{'figure':58} {'rate':>14} {'baseline':>14} {'ratio':>7}  target / detail")
+    for r in results:
+        rate = f"{r['rate']:,.0f} {r['unit']}" if r["rate"] else ""
+        base = f"{r['baseline']:,.0f}" if r["baseline"] else ""
+        ratio = f"{r['ratio']:.3f}" if r["ratio"] else ""
+        detail = {k: v for k, v in r.items() if k not in ("figure", "rate", "unit", "baseline", "ratio", "target")}
+        print(f"{r['figure']:58} {rate:>14} {base:>14} {ratio:>7}  {r['target']} {detail or ''}")
+
+
+if __name__ == "__main__":
+    main()

@@ -13,7 +13,7 @@ from uuid import UUID
 import psycopg
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Snapshot
-from eventsourcing.persistence import MapperDeserialisationError, PersistenceError, Transcoder
+from eventsourcing.persistence import MapperDeserialisationError, PersistenceError, StoredEvent, Transcoder
 
 from ledger.aggregate import Subject
 from ledger.cadre import Cadre
@@ -25,6 +25,7 @@ from ledger.post import LeadershipPost
 from ledger.store import Database, parse_url
 from ledger.transcoder import MsgpackTranscoder
 from ledger.unit import Unit
+from ledger.workspace import PendingEvent
 
 SNAPSHOT_INTERVAL = 100
 CIPHER_KEY_ENV = "CADRE_LEDGER_CIPHER_KEY"
@@ -63,24 +64,38 @@ class CadreLedger(Application):
     def load_subject(self, agg_id: UUID) -> Subject | None:
         """The aggregate with this id, or None."""
         try:
-            return self.repository.get(agg_id)
+            subject = self.repository.get(agg_id)
         except AggregateNotFoundError:
             return None
         except MapperDeserialisationError as e:
             hint = (f"check {CIPHER_KEY_ENV}: the ledger is encrypted with another key, or not at all"
                     if "MAC" in str(e) or "ecrypt" in str(e) or self.mapper.cipher else "run `cadre-ledger verify`")
             raise StorageError(f"cannot read the stored events of {agg_id}: {_reason(e)}; {hint}") from None
+        self._snapshot_if_due(subject)
+        return subject
 
-    def snapshot_touched(self, subjects: Sequence[Subject]) -> None:
-        """Snapshot the subjects that passed a multiple of the snapshot interval in this write."""
-        snapshots = []
-        for subject in subjects:
-            first = subject.pending_events[0].originator_version if subject.pending_events else subject.version
-            subject.collect_events()
-            if subject.version // self.snapshot_interval > (first - 1) // self.snapshot_interval:
-                snapshots.append(Snapshot.take(subject))
-        if snapshots and self.snapshots is not None:
-            self.snapshots.put(snapshots)
+    def write_events(self, pending: Sequence[PendingEvent]) -> None:
+        """Encode and store events built by a `Workspace`, with their decision-index rows, in ONE transaction."""
+        mapper = self.mapper
+        stored = []
+        for p in pending:
+            state = mapper.transcoder.encode(p.state)
+            if mapper.compressor:
+                state = mapper.compressor.compress(state)
+            if mapper.cipher:
+                state = mapper.cipher.encrypt(state)
+            stored.append(StoredEvent(originator_id=p.originator_id, originator_version=p.version, topic=p.topic,
+                                      state=state))
+        self.recorder.insert_events(stored, decisions=[p.index for p in pending])
+
+    def _snapshot_if_due(self, subject: Subject) -> None:
+        """Take a snapshot on read when the stream has grown by the snapshot interval since the last one."""
+        if subject.version < self.snapshot_interval or self.snapshots is None:
+            return
+        latest = self.snapshots.recorder.select_events(subject.id, desc=True, limit=1)
+        since = latest[0].originator_version if latest else 0
+        if subject.version - since >= self.snapshot_interval:
+            self.snapshots.put([Snapshot.take(subject)])
 
     # --- reading -----------------------------------------------------------------------------
     def facts(self, cls: type[Subject], key: str, at: datetime | None = None) -> list[Fact]:

@@ -139,9 +139,8 @@ class Importer:
         pending = work.pending
         for start in range(0, len(pending), BATCH):
             batch = pending[start:start + BATCH]
-            self.app.save(*(event for event, _ in batch), decisions=[index for _, index in batch])
+            self.app.write_events(batch)
             report.recorded += len(batch)
-            report.ids.extend(index[0] for _, index in batch)
+            report.ids.extend(p.index[0] for p in batch)
             if progress:
                 progress(len(batch))
-        self.app.snapshot_touched(work.touched())

@@ -1,22 +1,31 @@
-"""An import in progress: the subjects it touches, loaded once and changed in memory until saved."""
+"""An import in progress: the streams it touches, loaded once and extended in memory until saved.
+
+The hot path of a bulk import builds each event's stored state directly — the same dict, and so the
+same bytes, that the aggregate's event class would give the library's mapper (a test pins this) —
+without making a domain-event object per decision.
+"""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.domain import DomainEvent
+from eventsourcing.utils import get_topic
 
 from ledger.aggregate import Subject
 from ledger.cadre import Cadre
 from ledger.decisions import Decision
+from ledger.events import Decided, event_kwargs
 from ledger.facts import Fact
 from ledger.post import LeadershipPost
 from ledger.unit import Unit
 
 SUBJECTS: dict[str, type[Subject]] = {"cadre": Cadre, "post": LeadershipPost, "unit": Unit}
+CREATED: dict[type[Subject], type[Decided]] = {
+    Cadre: Cadre.Registered, LeadershipPost: LeadershipPost.Registered, Unit: Unit.FirstHeldAccountable,
+}
 
 
 def subject_class(decision: Decision) -> type[Subject]:
@@ -27,27 +36,50 @@ def subject_class(decision: Decision) -> type[Subject]:
     raise AssertionError(f"decision without a subject: {decision['type']}")
 
 
+@dataclass
+class Stream:
+    """One subject as this import sees it: its facts so far and its version."""
+
+    cls: type[Subject]
+    key: str
+    id: UUID
+    version: int = 0
+    facts: list[Fact] = field(default_factory=list)
+
+
+@dataclass
+class PendingEvent:
+    """An event to write: identity, topic, the state dict to encode, and its decision-index row."""
+
+    originator_id: UUID
+    version: int
+    topic: str
+    state: dict[str, Any]
+    index: tuple[Any, ...]
+
+
 class Workspace:
-    """Subjects loaded from the ledger plus what this import has added, for lookups and checks."""
+    """Streams loaded from the ledger plus what this import has added, for lookups and checks."""
 
     def __init__(self, load: Callable[[UUID], Subject | None]) -> None:
         self._load = load
-        self._subjects: dict[UUID, Subject | None] = {}
-        self.pending: list[tuple[DomainEvent, tuple[Any, ...]]] = []
+        self._streams: dict[UUID, Stream | None] = {}
+        self.pending: list[PendingEvent] = []
 
-    def subject(self, cls: type[Subject], key: str) -> Subject | None:
-        """The subject, as the ledger holds it plus this import's changes; None when not registered."""
+    def stream(self, cls: type[Subject], key: str) -> Stream | None:
+        """The stream as the ledger holds it plus this import's additions; None when not registered."""
         agg_id = cls.id_for(key)
-        if agg_id not in self._subjects:
-            self._subjects[agg_id] = self._load(agg_id)
-        return self._subjects[agg_id]
+        if agg_id not in self._streams:
+            found = self._load(agg_id)
+            self._streams[agg_id] = None if found is None else Stream(cls, key, agg_id, found.version, found.facts)
+        return self._streams[agg_id]
 
     def cadre_facts(self, cadre: str) -> Sequence[Fact] | None:
-        found = self.subject(Cadre, cadre)
+        found = self.stream(Cadre, cadre)
         return found.facts if found is not None else None
 
     def post_facts(self, post: str) -> Sequence[Fact] | None:
-        found = self.subject(LeadershipPost, post)
+        found = self.stream(LeadershipPost, post)
         return found.facts if found is not None else None
 
     def post_info(self, post: str) -> dict[str, Any] | None:
@@ -61,40 +93,38 @@ class Workspace:
     def next_fact(self, decision: Decision, actor: str) -> Fact:
         """The fact that `decision` would become if recorded now (for the rule checks)."""
         cls = subject_class(decision)
-        found = self.subject(cls, decision[cls.subject_key])
-        seq = len(found.facts) + 1 if found is not None else 1
+        found = self.stream(cls, decision[cls.subject_key])
+        seq = found.version + 1 if found is not None else 1
         return {"doc": None, "authority": None, "note": None, "case": None, "override_reason": None,
                 **decision, "recorded_at": datetime.now(timezone.utc), "seq": seq, "actor": actor}
 
     def add(self, decision: Decision, content_hash: str, actor: str, override_reason: str | None) -> None:
-        """Record `decision` on its subject in memory; it is written by the next save."""
+        """Record `decision` on its stream in memory; it is written by the next save."""
         cls = subject_class(decision)
         key = decision[cls.subject_key]
-        found = self.subject(cls, key)
-        if found is None:
-            found = cls.open(decision, actor, override_reason)
-            self._subjects[found.id] = found
-        else:
-            found.record(decision, actor, override_reason)
-        event = found.pending_events[-1]
-        index = (decision["id"], content_hash, cls.stream(key), decision["type"], found.id, event.originator_version)
-        self.pending.append((event, index))
-
-    def touched(self) -> list[Subject]:
-        """The subjects this import changed."""
-        return [s for s in self._subjects.values() if s is not None and s.pending_events]
-
-    def forget(self) -> None:
-        """Drop everything loaded (after a conflict, to reload fresh state)."""
-        self._subjects.clear()
-        self.pending.clear()
+        stream = self.stream(cls, key)
+        if stream is None:
+            stream = self._streams[cls.id_for(key)] = Stream(cls, key, cls.id_for(key))
+        event_class = CREATED[cls] if stream.version == 0 else cls.events_by_type[decision["type"]]
+        state: dict[str, Any] = {"timestamp": datetime.now(timezone.utc),
+                                 **event_kwargs(decision, cls.subject_key, actor, override_reason)}
+        if stream.version == 0:
+            state["originator_topic"] = get_topic(cls)
+            state["key"] = key
+        class_version = getattr(event_class, "class_version", 1)
+        if class_version > 1:
+            state["class_version"] = class_version
+        stream.version += 1
+        stream.facts.append(fact_of(state, event_class.decision_type, stream.version, cls.subject_key, key))
+        index = (decision["id"], content_hash, cls.stream(key), decision["type"], stream.id, stream.version)
+        self.pending.append(PendingEvent(stream.id, stream.version, get_topic(event_class), state, index))
 
 
-def load_subject(repository: Any) -> Callable[[UUID], Subject | None]:
-    """A loader for `Workspace` over an eventsourcing repository."""
-    def load(agg_id: UUID) -> Subject | None:
-        try:
-            return repository.get(agg_id)
-        except AggregateNotFoundError:
-            return None
-    return load
+def fact_of(state: dict[str, Any], decision_type: str, version: int, subject_key: str, key: str) -> Fact:
+    """The fact a stored event state stands for (the same as `Decided.fact`)."""
+    return {
+        "id": state["decision_id"], "type": decision_type, "on": state["on"], "recorded_at": state["timestamp"],
+        "seq": version, subject_key: key, "actor": state["actor"], "doc": state["doc"],
+        "authority": state["authority"], "note": state["note"], "case": state["case"],
+        "override_reason": state["override_reason"], **state["details"],
+    }

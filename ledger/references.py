@@ -12,6 +12,11 @@ from ledger.decisions import Decision
 from ledger.errors import InvalidDecision
 from ledger.facts import Fact
 
+REFERRING = frozenset({
+    "appointment", "retraction", "revocation", "probation-extension", "party-rights-restored", "suspension-end",
+    "exemption", "variation", "org-handling", "determination", "report-disposition", "inquiry-reply",
+    "clarification", "investigation-close", "reuse-review",
+})
 FAMILY_KINDS = {"party": vocab.PARTY_SANCTIONS, "state": vocab.STATE_SANCTIONS, "org": vocab.ORG_KINDS}
 
 
@@ -51,6 +56,8 @@ def check_references(d: Decision, lookup: Lookup) -> Decision:
 
 def _check_cadre_refs(d: Decision, facts: Sequence[Fact], lookup: Lookup) -> Decision:
     t = d["type"]
+    if t not in REFERRING:
+        return d
     by_id = {f["id"]: f for f in facts}
     if t == "appointment":
         if "post_id" in d and lookup.post_facts(d["post_id"]) is None:

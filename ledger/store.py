@@ -13,10 +13,10 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteTransaction
-from eventsourcing.utils import get_topic
+from eventsourcing.utils import get_topic, retry
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
@@ -220,6 +220,17 @@ class SealingPostgresRecorder(PostgresApplicationRecorder):
                                                   schema=Identifier(schema), table=Identifier(DECISIONS_TABLE)))
         for statement in sealing.create_table_statements("postgres", schema):
             self.sql_create_statements.append(SQL(statement))  # type: ignore[arg-type]
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """One plain transaction: an error anywhere, sealing included, rolls all of it back.
+
+        The library's version runs in pipeline mode and commits whatever was sent when a later step raises in
+        the client; in pipeline mode the seal's read of the head row could also fetch the index insert's result.
+        """
+        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+            self._insert_stored_events(curs, stored_events, **kwargs)
+            return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
 
     def _fetch_ids_after_insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs) or []

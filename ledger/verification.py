@@ -261,12 +261,12 @@ def _pages(cursor: Any, statement: str) -> Iterator[Any]:
         after = rows[-1][0]
 
 
-def iter_events(connection: Any, dialect: Dialect, table: str) -> Iterator[EventRow]:
+def iter_events(connection: Any, dialect: Dialect, table: str, schema: str | None = None) -> Iterator[EventRow]:
     """(position, originator_id, version, topic, state) of every stored event, in position order, in pages.
 
     On PostgreSQL a uuid originator_id is read as 32 hex digits, the form SQLite stores and seals cover.
     """
-    cursor, name = _cursor(connection, dialect), qualify(table)
+    cursor, name = _cursor(connection, dialect), qualify(table, schema)
     if dialect == "sqlite":
         position, oid, mark = "rowid", "originator_id", "?"
     else:
@@ -290,7 +290,7 @@ def verify(
         if began:
             connection.execute("BEGIN")
         try:
-            report = verify_log(iter_events(connection, dialect, events_table), source, sizes)
+            report = verify_log(iter_events(connection, dialect, events_table, schema), source, sizes)
         finally:
             if began:
                 connection.rollback()
@@ -300,6 +300,6 @@ def verify(
         with connection.transaction():
             if idle:
                 _cursor(connection, dialect).execute(SNAPSHOT)
-            report = verify_log(iter_events(connection, dialect, events_table), source, sizes)
+            report = verify_log(iter_events(connection, dialect, events_table, schema), source, sizes)
     report.checkpoints = check_against_checkpoints(report, checkpoints)
     return report

@@ -3,6 +3,7 @@
 `generate` yields plain JSON-ready decisions (the input format of `import`), deterministic for a seed;
 `write_jsonl` writes them as JSON Lines.
 """
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """One cadre's simulated career: its state, its agenda of future actions, and the decisions it emits."""
+
 from __future__ import annotations
 
 import heapq
@@ -8,34 +9,81 @@ from datetime import date, timedelta
 from typing import Any
 
 from ledger import vocab
-from ledger.demo.world import DAY, Area, World, add_months
+from ledger.demo.world import DAY, Area, World, add_months, workday
 
 LEVELS, RANKS = vocab.POST_LEVEL_ORDER, vocab.RANK_ORDER  # highest first
 CODES = {
-    "register": "reg", "appointment": "apt", "removal": "rmv", "rank-promotion": "rkp", "rank-demotion": "rkd",
-    "assessment": "asm", "democratic-evaluation": "dev", "performance-entry": "prf", "determination": "det",
-    "sanction": "sac", "probation-extension": "pex", "party-rights-restored": "prr", "org-handling": "org",
-    "suspension-end": "sen", "investigation-open": "ivo", "investigation-close": "ivc", "exemption": "exm",
-    "revocation": "rev", "retraction": "ret", "variation": "var", "employment-end": "emp", "report": "rpt",
-    "report-disposition": "dsp", "inquiry-reply": "rpl", "clarification": "clr", "commendation": "cmd",
-    "pool-entry": "pin", "pool-exit": "pot", "secondment": "sec", "secondment-end": "sex", "training": "trn",
-    "health-check": "hck", "leave": "lve", "reuse-review": "reu",
+    "register": "reg",
+    "appointment": "apt",
+    "removal": "rmv",
+    "rank-promotion": "rkp",
+    "rank-demotion": "rkd",
+    "assessment": "asm",
+    "democratic-evaluation": "dev",
+    "performance-entry": "prf",
+    "determination": "det",
+    "sanction": "sac",
+    "probation-extension": "pex",
+    "party-rights-restored": "prr",
+    "org-handling": "org",
+    "suspension-end": "sen",
+    "investigation-open": "ivo",
+    "investigation-close": "ivc",
+    "exemption": "exm",
+    "revocation": "rev",
+    "retraction": "ret",
+    "variation": "var",
+    "employment-end": "emp",
+    "report": "rpt",
+    "report-disposition": "dsp",
+    "inquiry-reply": "rpl",
+    "clarification": "clr",
+    "commendation": "cmd",
+    "pool-entry": "pin",
+    "pool-exit": "pot",
+    "secondment": "sec",
+    "secondment-end": "sex",
+    "training": "trn",
+    "health-check": "hck",
+    "leave": "lve",
+    "reuse-review": "reu",
 }
 BAD_GRADES = frozenset({"basically-competent", "incompetent"})
-# Grade effects (year offset, severity): 1 no-excellent, 2 not-graded, 3 incompetent (R-PARTY, R-STATE, R-ORG).
+# Grade effects (year offset, severity): 1 no-excellent, 2 not-graded, 3 incompetent (R-PARTY/STATE/ORG).
 EFFECTS: dict[str, tuple[tuple[int, int], ...]] = {
-    "party-warning": ((0, 1),), "party-serious-warning": ((0, 2),), "party-post-removal": ((0, 3),),
-    "party-expulsion": ((0, 3), (1, 2), (2, 2)), "warning": ((0, 1),), "demerit": ((0, 2),),
-    "major-demerit": ((0, 2), (1, 2)), "grade-demotion": ((0, 2), (1, 2)), "post-dismissal": ((0, 2), (1, 2)),
-    "admonition": ((0, 1),), "post-adjustment": ((0, 1),), "ordered-resignation": ((0, 2),),
-    "resignation-for-fault": ((0, 2),), "accountability-removal": ((0, 2),), "demotion": ((0, 2),),
+    "party-warning": ((0, 1),),
+    "party-serious-warning": ((0, 2),),
+    "party-post-removal": ((0, 3),),
+    "party-expulsion": ((0, 3), (1, 2), (2, 2)),
+    "warning": ((0, 1),),
+    "demerit": ((0, 2),),
+    "major-demerit": ((0, 2), (1, 2)),
+    "grade-demotion": ((0, 2), (1, 2)),
+    "post-dismissal": ((0, 2), (1, 2)),
+    "admonition": ((0, 1),),
+    "post-adjustment": ((0, 1),),
+    "ordered-resignation": ((0, 2),),
+    "resignation-for-fault": ((0, 2),),
+    "accountability-removal": ((0, 2),),
+    "demotion": ((0, 2),),
 }
 # The longest bar of each kind in months (conservative: every bar the kind imposes, R-PARTY/R-STATE/R-ORG).
 BAR_MONTHS: dict[str, int] = {
-    "party-warning": 12, "party-serious-warning": 18, "party-post-removal": 24, "party-expulsion": 60,
-    "warning": 6, "demerit": 12, "major-demerit": 18, "grade-demotion": 24, "post-dismissal": 24,
-    "admonition": 6, "post-adjustment": 12, "ordered-resignation": 24, "resignation-for-fault": 24,
-    "accountability-removal": 24, "demotion": 24,
+    "party-warning": 12,
+    "party-serious-warning": 18,
+    "party-post-removal": 24,
+    "party-expulsion": 60,
+    "warning": 6,
+    "demerit": 12,
+    "major-demerit": 18,
+    "grade-demotion": 24,
+    "post-dismissal": 24,
+    "admonition": 6,
+    "post-adjustment": 12,
+    "ordered-resignation": 24,
+    "resignation-for-fault": 24,
+    "accountability-removal": 24,
+    "demotion": 24,
 }
 MARGIN = timedelta(days=20)
 Action = Callable[..., None]
@@ -77,7 +125,7 @@ def rank_down(rank: str) -> str | None:
 
 
 class Sim:
-    """A cadre: record fields as the rules see them, plus what the generator needs to stay within the rules."""
+    """A cadre: its record as the rules see it, plus what the generator needs to stay within the rules."""
 
     def __init__(self, world: World, no: str, area: Area, registered_on: date, **state: Any) -> None:
         self.world, self.no, self.area, self.registered_on = world, no, area, registered_on
@@ -139,8 +187,9 @@ class Sim:
         """Append a decision about this cadre to the output; its id."""
         self.seq += 1
         decision_id = f"{CODES[decision_type]}-{self.no}-{self.seq}"
-        self.world.buffer.append({"id": decision_id, "type": decision_type, "on": day.isoformat(), "cadre": self.no,
-                                  **fields})
+        self.world.buffer.append(
+            {"id": decision_id, "type": decision_type, "on": day.isoformat(), "cadre": self.no, **fields}
+        )
         return decision_id
 
     # --- what the rules will say --------------------------------------------------------------
@@ -163,9 +212,13 @@ class Sim:
             exemption = applying[-1] if applying else None
             if exemption is not None and exemption[1] == "reduced":
                 kind = exemption[2] or kind
-            last_year = exemption[0].year if exemption and exemption[1] in ("exempt", "no-liability") else None
+            last_year = (
+                exemption[0].year if exemption and exemption[1] in ("exempt", "no-liability") else None
+            )
             if kind == "party-probation":
-                effects: tuple[tuple[int, int], ...] = ((0, 3), (1, 2)) + (((2, 2),) if m.period == 24 else ())
+                effects: tuple[tuple[int, int], ...] = ((0, 3), (1, 2)) + (
+                    ((2, 2),) if m.period == 24 else ()
+                )
             else:
                 effects = EFFECTS.get(kind, ())
             for offset, value in effects:
@@ -188,8 +241,13 @@ class Sim:
     def rank_eligible_on(self, target: str, day: date) -> date:
         """R-RANK-MIN as of `day`: the first day of promotion to `target` (the rules' algorithm)."""
         starts = [self.rank_since]
-        equivalent = {"inspector-1": "bureau-deputy", "researcher-1": "county-chief", "researcher-3": "county-deputy",
-                      "principal-staff-1": "township-chief", "principal-staff-3": "township-deputy"}.get(target)
+        equivalent = {
+            "inspector-1": "bureau-deputy",
+            "researcher-1": "county-chief",
+            "researcher-3": "county-deputy",
+            "principal-staff-1": "township-chief",
+            "principal-staff-3": "township-deputy",
+        }.get(target)
         if equivalent is not None and equivalent == self.level:
             starts.append(self.level_since)
         start = min(starts).replace(day=1)
@@ -239,5 +297,5 @@ class Sim:
         self.active = False
 
     def after(self, day: date, low: int, high: int) -> date:
-        """A random day `low` to `high` days after `day`."""
-        return day + DAY * self.world.rng.randint(low, high)
+        """A random working day about `low` to `high` days after `day`."""
+        return workday(day + DAY * self.world.rng.randint(low, high))

@@ -1,4 +1,5 @@
 """Careers: registration, rank promotions, appointments, removals, retirement and the yearly plan."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -7,25 +8,49 @@ from ledger.demo import names, routine
 from ledger.demo.cadre import LEVELS, RANKS, Sim, level_up, rank_up
 from ledger.demo.org import EXEC, FDS, TC, TD, CC
 from ledger.demo.titles import area_for, generic_title
-from ledger.demo.world import DAY, add_months
+from ledger.demo.world import add_months
 
 # Highest rank reached by promotion, by area and whether the cadre leads.
-RANK_CAP = {("county", True): "researcher-1", ("county", False): "researcher-3", ("city", True): "inspector-2",
-            ("city", False): "researcher-2", ("province", True): "inspector-1", ("province", False): "researcher-1"}
-UP_CHANCE = {TD: 0.10, TC: 0.07, "county-deputy": 0.06, CC: 0.05, "bureau-deputy": 0.05, "bureau-chief": 0.03,
-             "province-deputy": 0.0}
-FIRST_POST_CHANCE = {"principal-staff-1": 0.12, "principal-staff-2": 0.09, "principal-staff-3": 0.05,
-                     "researcher-4": 0.08, "researcher-3": 0.05}
+RANK_CAP = {
+    ("county", True): "researcher-1",
+    ("county", False): "researcher-3",
+    ("city", True): "inspector-2",
+    ("city", False): "researcher-2",
+    ("province", True): "inspector-1",
+    ("province", False): "researcher-1",
+}
+UP_CHANCE = {
+    TD: 0.10,
+    TC: 0.07,
+    "county-deputy": 0.06,
+    CC: 0.05,
+    "bureau-deputy": 0.05,
+    "bureau-chief": 0.03,
+    "province-deputy": 0.0,
+}
+FIRST_POST_CHANCE = {
+    "principal-staff-1": 0.12,
+    "principal-staff-2": 0.09,
+    "principal-staff-3": 0.05,
+    "researcher-4": 0.08,
+    "researcher-3": 0.05,
+}
 DIRECT_ROLES = frozenset({FDS, EXEC})
 
 
 def register(sim: Sim, day: date) -> None:
     """The cadre enters the ledger."""
-    fields: dict[str, object] = {"name": sim.name, "unit": sim.unit, "post": sim.post, "post_level": sim.level}
+    fields: dict[str, object] = {
+        "name": sim.name,
+        "unit": sim.unit,
+        "post": sim.post,
+        "post_level": sim.level,
+    }
     if sim.level:
         fields["post_level_since"] = sim.level_since.isoformat()
-    fields.update(rank=sim.rank, rank_since=sim.rank_since.isoformat(), party_member=sim.party,
-                  staff_category=sim.staff)
+    fields.update(
+        rank=sim.rank, rank_since=sim.rank_since.isoformat(), party_member=sim.party, staff_category=sim.staff
+    )
     if sim.service_start:
         fields["service_start"] = sim.service_start.isoformat()
     sim.emit("register", day, **fields)
@@ -44,12 +69,14 @@ def promote(sim: Sim, day: date) -> None:
         return
     if day < sim.rank_eligible_on(target, day) or not sim.world.chance(0.45):
         return
-    sim.emit("rank-promotion", day, rank=target, doc=f"{sim.area.name}组干〔{day.year}〕{sim.world.next('rank')}号")
+    sim.emit(
+        "rank-promotion", day, rank=target, doc=f"{sim.area.name}组干〔{day.year}〕{sim.world.next('rank')}号"
+    )
     sim.set_rank(target, day)
 
 
 def _min_served(sim: Sim, held: str, target: str, path: str, day: date) -> bool:
-    """R-POST-MIN: 2 years as deputy before chief, 3 as chief before the next deputy (county-deputy and up)."""
+    """R-POST-MIN: 2 years as deputy before chief, 3 as chief before the next deputy (from county-deputy)."""
     if LEVELS.index(target) > LEVELS.index("county-deputy") or path in ("exceptional", "direct"):
         return True
     return day >= add_months(sim.level_since, 24 if held.endswith("-deputy") else 36)

@@ -1,4 +1,5 @@
 """Sanctions, organisational measures, investigations and corrections, as one cadre's decisions."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -19,8 +20,12 @@ def doc(sim: Sim, day: date, prefix: str) -> str:
 def authority(sim: Sim, authority_kind: str) -> str:
     """The deciding body's name for an authority kind."""
     a = sim.area.name
-    return {"party": f"{a}纪委", "supervisory": f"{a}监委", "appointing-body": f"{a}人民政府",
-            "org": f"{a}委组织部"}[authority_kind]
+    return {
+        "party": f"{a}纪委",
+        "supervisory": f"{a}监委",
+        "appointing-body": f"{a}人民政府",
+        "org": f"{a}委组织部",
+    }[authority_kind]
 
 
 def new_case(sim: Sim, day: date) -> str:
@@ -28,15 +33,22 @@ def new_case(sim: Sim, day: date) -> str:
     return f"{sim.area.code}-{day.year}-{sim.world.next(f'case:{sim.area.code}:{day.year}'):03d}"
 
 
-def sanction(sim: Sim, day: date, kind: str, authority_kind: str, case: str | None = None, **extra: object) -> str | None:
+def sanction(
+    sim: Sim, day: date, kind: str, authority_kind: str, case: str | None = None, **extra: object
+) -> str | None:
     """Record a sanction when the rules allow it (Party membership, probation, a post to dismiss from)."""
     if not sim.active:
         return None
-    if kind in vocab.PARTY_SANCTIONS and (not sim.party or (sim.probation is not None and kind != "party-expulsion")):
+    if kind in vocab.PARTY_SANCTIONS and (
+        not sim.party or (sim.probation is not None and kind != "party-expulsion")
+    ):
         return None
-    fields: dict[str, object] = {"kind": kind, "authority_kind": authority_kind,
-                                 "doc": doc(sim, day, "纪发" if authority_kind != "appointing-body" else "政发"),
-                                 "authority": authority(sim, authority_kind)}
+    fields: dict[str, object] = {
+        "kind": kind,
+        "authority_kind": authority_kind,
+        "doc": doc(sim, day, "纪发" if authority_kind != "appointing-body" else "政发"),
+        "authority": authority(sim, authority_kind),
+    }
     if case:
         fields["case"] = case
     lower = level_down(sim.level) if sim.level else None
@@ -73,7 +85,11 @@ def org(sim: Sim, day: date, kind: str, case: str | None = None, **extra: object
     lower = level_down(sim.level) if sim.level else None
     if (kind in LEAVING and sim.level is None) or (kind == "demotion" and lower is None):
         kind = "admonition"
-    fields: dict[str, object] = {"kind": kind, "doc": doc(sim, day, "组通"), "authority": authority(sim, "org")}
+    fields: dict[str, object] = {
+        "kind": kind,
+        "doc": doc(sim, day, "组通"),
+        "authority": authority(sim, "org"),
+    }
     if case:
         fields["case"] = case
     if kind == "demotion":
@@ -126,17 +142,30 @@ def regrade(sim: Sim, day: date, year: int) -> None:
     sim.grades.setdefault(year, []).append((day, grade, decision_id))
 
 
-def exempt(sim: Sim, day: date, target: str, outcome: str, ground: str, replacement: str | None = None) -> None:
+def exempt(
+    sim: Sim, day: date, target: str, outcome: str, ground: str, replacement: str | None = None
+) -> None:
     """容错免责 decision on a measure."""
     if target not in sim.measures or target in sim.void:
         return
-    fields: dict[str, object] = {"target": target, "outcome": outcome, "ground": ground,
-                                 "applicant": sim.name, "verified_by": f"{sim.area.name}纪委监委"}
+    fields: dict[str, object] = {
+        "target": target,
+        "outcome": outcome,
+        "ground": ground,
+        "applicant": sim.name,
+        "verified_by": f"{sim.area.name}纪委监委",
+    }
     if replacement:
         fields["replacement"] = replacement
     if outcome != "rejected":
-        fields["list_item"] = sim.world.pick(("先行先试中出现的失误", "推动改革中因缺乏经验出现的偏差",
-                                              "重大项目推进中的程序瑕疵", "应急处置中的临机决断"))
+        fields["list_item"] = sim.world.pick(
+            (
+                "先行先试中出现的失误",
+                "推动改革中因缺乏经验出现的偏差",
+                "重大项目推进中的程序瑕疵",
+                "应急处置中的临机决断",
+            )
+        )
     sim.emit("exemption", day, **fields)
     sim.measures[target].exemptions.append((day, outcome, replacement))
 

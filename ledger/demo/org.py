@@ -1,4 +1,5 @@
 """The province's organisation: counties, cities, departments, townships, leading posts and seats."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -36,8 +37,15 @@ def gov_head(name: str) -> str:
 
 def unit_head(unit: str) -> str:
     """The title of a unit's head: 局长, 主任, 厅长, 镇长, 乡长, 办事处主任."""
-    for suffix, title in (("局", "局长"), ("委员会", "主任"), ("厅", "厅长"), ("镇", "镇长"), ("乡", "乡长"),
-                          ("街道", "办事处主任"), ("中心", "主任")):
+    for suffix, title in (
+        ("局", "局长"),
+        ("委员会", "主任"),
+        ("厅", "厅长"),
+        ("镇", "镇长"),
+        ("乡", "乡长"),
+        ("街道", "办事处主任"),
+        ("中心", "主任"),
+    ):
         if unit.endswith(suffix):
             return title
     return "主任"
@@ -59,74 +67,87 @@ def _towns(world: World, area: str, count: int) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _post(world: World, area: Area, post_id: str, unit: str, title: str, level: str, principal: bool,
-          role: str) -> Post:
-    post = Post(post_id, unit, title, level, principal, role, area.code)
-    world.posts[post_id] = post
-    return post
+def _seat(
+    world: World,
+    area: Area,
+    unit: str,
+    title: str,
+    level: str,
+    post_id: str | None = None,
+    principal: bool = True,
+    role: str = "chief",
+) -> Seat:
+    """A leadership seat; with `post_id`, its post is a registered leading post."""
+    post = None
+    if post_id is not None:
+        post = world.posts[post_id] = Post(post_id, unit, title, level, principal, role, area.code)
+    return Seat(area, unit, title, level, post)
 
 
 def county_seats(world: World, area: Area) -> list[Seat]:
     """A county's leadership seats, most important first."""
     a, head, code = area.name, area.head, area.code
     seats = [
-        Seat(area, a, f"{a}委书记", CC, _post(world, area, f"{code}-PARTY-SECRETARY", a, f"{a}委书记", CC, True, "chief")),
-        Seat(area, a, f"{a}{head}", CC, _post(world, area, f"{code}-HEAD", a, f"{a}{head}", CC, True, "chief")),
-        Seat(area, a, f"{a}委副书记", CD, _post(world, area, f"{code}-DEPUTY-SECRETARY", a, f"{a}委副书记", CD, False, FDS)),
-        Seat(area, a, f"{a}人民政府常务副{head}", CD,
-             _post(world, area, f"{code}-EXECUTIVE-DEPUTY", a, f"{a}人民政府常务副{head}", CD, False, EXEC)),
+        _seat(world, area, a, f"{a}委书记", CC, f"{code}-PARTY-SECRETARY"),
+        _seat(world, area, a, f"{a}{head}", CC, f"{code}-HEAD"),
+        _seat(world, area, a, f"{a}委副书记", CD, f"{code}-DEPUTY-SECRETARY", False, FDS),
+        _seat(world, area, a, f"{a}人民政府常务副{head}", CD, f"{code}-EXECUTIVE-DEPUTY", False, EXEC),
     ]
     for i in range(max(len(area.depts), len(area.towns))):
         if i < len(area.depts):
             unit, dept = area.depts[i]
-            title = f"{unit}{unit_head(unit)}"
-            seats.append(Seat(area, unit, title, TC, _post(world, area, f"{code}-{dept}-HEAD", unit, title, TC, True, "chief")))
+            seats.append(_seat(world, area, unit, f"{unit}{unit_head(unit)}", TC, f"{code}-{dept}-HEAD"))
         if i < len(area.towns):
             town, t = area.towns[i], f"{code}-T{i + 1:02d}"
-            party, chief = f"{town}{town_party(town)}", f"{town}{unit_head(town)}"
-            seats.append(Seat(area, town, party, TC, _post(world, area, f"{t}-PARTY-SECRETARY", town, party, TC, True, "chief")))
-            seats.append(Seat(area, town, chief, TC, _post(world, area, f"{t}-HEAD", town, chief, TC, True, "chief")))
+            seats.append(_seat(world, area, town, f"{town}{town_party(town)}", TC, f"{t}-PARTY-SECRETARY"))
+            seats.append(_seat(world, area, town, f"{town}{unit_head(town)}", TC, f"{t}-HEAD"))
         if i < len(area.depts):
             unit = area.depts[i][0]
-            seats.append(Seat(area, unit, f"{unit}副{unit_head(unit)}", TD))
+            seats.append(_seat(world, area, unit, f"{unit}副{unit_head(unit)}", TD))
         if i < len(area.towns):
             town = area.towns[i]
-            seats.append(Seat(area, town, f"{town}副{unit_head(town)}", TD))
-            seats.append(Seat(area, town, f"{town}党委副书记", TD))
+            seats.append(_seat(world, area, town, f"{town}副{unit_head(town)}", TD))
+            seats.append(_seat(world, area, town, f"{town}党委副书记", TD))
         if i % 2 == 1:
-            seats.append(Seat(area, a, f"{a}人民政府副{head}", CD))
-    seats += [Seat(area, a, f"{a}人大常委会主任", CC), Seat(area, a, f"{a}委常委、纪委书记、监委主任", CD),
-              Seat(area, a, f"{a}委常委、组织部部长", CD), Seat(area, a, f"{a}政协主席", CC)]
-    return seats
+            seats.append(_seat(world, area, a, f"{a}人民政府副{head}", CD))
+    return seats + [
+        _seat(world, area, a, f"{a}人大常委会主任", CC),
+        _seat(world, area, a, f"{a}委常委、纪委书记、监委主任", CD),
+        _seat(world, area, a, f"{a}委常委、组织部部长", CD),
+        _seat(world, area, a, f"{a}政协主席", CC),
+    ]
 
 
 def city_seats(world: World, area: Area) -> list[Seat]:
     """A city's leadership seats, most important first."""
     a, head, code = area.name, area.head, area.code
     seats = [
-        Seat(area, a, f"{a}委书记", BC, _post(world, area, f"{code}-PARTY-SECRETARY", a, f"{a}委书记", BC, True, "chief")),
-        Seat(area, a, f"{a}{head}", BC, _post(world, area, f"{code}-HEAD", a, f"{a}{head}", BC, True, "chief")),
-        Seat(area, a, f"{a}委副书记", BD, _post(world, area, f"{code}-DEPUTY-SECRETARY", a, f"{a}委副书记", BD, False, FDS)),
-        Seat(area, a, f"{a}人民政府常务副{head}", BD,
-             _post(world, area, f"{code}-EXECUTIVE-DEPUTY", a, f"{a}人民政府常务副{head}", BD, False, EXEC)),
+        _seat(world, area, a, f"{a}委书记", BC, f"{code}-PARTY-SECRETARY"),
+        _seat(world, area, a, f"{a}{head}", BC, f"{code}-HEAD"),
+        _seat(world, area, a, f"{a}委副书记", BD, f"{code}-DEPUTY-SECRETARY", False, FDS),
+        _seat(world, area, a, f"{a}人民政府常务副{head}", BD, f"{code}-EXECUTIVE-DEPUTY", False, EXEC),
     ]
     for unit, dept in area.depts:
-        title = f"{unit}{unit_head(unit)}"
-        seats.append(Seat(area, unit, title, CC, _post(world, area, f"{code}-{dept}-HEAD", unit, title, CC, True, "chief")))
-        seats.append(Seat(area, unit, f"{unit}副{unit_head(unit)}", CD))
-    seats += [Seat(area, a, f"{a}人民政府副{head}", BD), Seat(area, a, f"{a}人大常委会主任", BC),
-              Seat(area, a, f"{a}政协主席", BC), Seat(area, a, f"{a}人民政府副秘书长", CD)]
-    return seats
+        seats.append(_seat(world, area, unit, f"{unit}{unit_head(unit)}", CC, f"{code}-{dept}-HEAD"))
+        seats.append(_seat(world, area, unit, f"{unit}副{unit_head(unit)}", CD))
+    return seats + [
+        _seat(world, area, a, f"{a}人民政府副{head}", BD),
+        _seat(world, area, a, f"{a}人大常委会主任", BC),
+        _seat(world, area, a, f"{a}政协主席", BC),
+        _seat(world, area, a, f"{a}人民政府副秘书长", CD),
+    ]
 
 
 def province_seats(world: World, area: Area) -> list[Seat]:
     """Provincial departments' leadership seats, most important first."""
-    seats = [Seat(area, "湖北省人民政府", "湖北省人民政府副省长", PD)]
+    seats = [_seat(world, area, "湖北省人民政府", "湖北省人民政府副省长", PD)]
     for unit, dept in area.depts:
-        title = f"{unit}{unit_head(unit)}"
-        seats.append(Seat(area, unit, title, BC, _post(world, area, f"HB-{dept}-HEAD", unit, title, BC, True, "chief")))
-        seats += [Seat(area, unit, f"{unit}副{unit_head(unit)}", BD), Seat(area, unit, f"{unit}综合处处长", CC),
-                  Seat(area, unit, f"{unit}规划处副处长", CD)]
+        seats += [
+            _seat(world, area, unit, f"{unit}{unit_head(unit)}", BC, f"HB-{dept}-HEAD"),
+            _seat(world, area, unit, f"{unit}副{unit_head(unit)}", BD),
+            _seat(world, area, unit, f"{unit}综合处处长", CC),
+            _seat(world, area, unit, f"{unit}规划处副处长", CD),
+        ]
     return seats
 
 
@@ -139,10 +160,19 @@ def plain_seats(world: World, area: Area, count: int) -> list[Seat]:
     for _ in range(count):
         roll = world.rng.random()
         if roll < 0.12:
-            seats.append(Seat(area, f"{area.name}{world.pick(names.INSTITUTION_SUFFIXES)}", "管理岗位职员", None,
-                              staff="public-institution"))
+            seats.append(
+                Seat(
+                    area,
+                    f"{area.name}{world.pick(names.INSTITUTION_SUFFIXES)}",
+                    "管理岗位职员",
+                    None,
+                    staff="public-institution",
+                )
+            )
         elif roll < 0.18:
-            seats.append(Seat(area, f"{area.name}{world.pick(names.SOE_SUFFIXES)}", "职员", None, staff="soe"))
+            seats.append(
+                Seat(area, f"{area.name}{world.pick(names.SOE_SUFFIXES)}", "职员", None, staff="soe")
+            )
         else:
             seats.append(Seat(area, world.pick(units), "", None))
     return seats
@@ -164,12 +194,27 @@ def build(world: World, cadres: int) -> tuple[list[Area], list[Seat]]:
             depts = tuple((f"{city}{n}", c) for n, c in names.CITY_DEPARTMENTS)
             cities[city] = Area(city, code, "city", province, gov_head(city), depts=depts)
         depts = tuple((f"{county}{n}", c) for n, c in world.rng.sample(names.COUNTY_DEPARTMENTS, 10))
-        counties.append(Area(county, f"{code}{i:02d}", "county", cities[city], gov_head(county),
-                             towns=_towns(world, county, 6), depts=depts))
+        counties.append(
+            Area(
+                county,
+                f"{code}{i:02d}",
+                "county",
+                cities[city],
+                gov_head(county),
+                towns=_towns(world, county, 6),
+                depts=depts,
+            )
+        )
     seats: list[Seat] = []
-    for area, n in _shares(counties, county_n) + _shares(list(cities.values()), city_n) + _shares([province], province_n):
-        template = {"county": county_seats, "city": city_seats, "province": province_seats}[area.kind](world, area)
-        leaders = template[:min(len(template), max(1, round(n * (LEADER_SHARE if area.kind == "county" else 0.45))))]
+    for area, n in (
+        _shares(counties, county_n) + _shares(list(cities.values()), city_n) + _shares([province], province_n)
+    ):
+        template = {"county": county_seats, "city": city_seats, "province": province_seats}[area.kind](
+            world, area
+        )
+        leaders = template[
+            : min(len(template), max(1, round(n * (LEADER_SHARE if area.kind == "county" else 0.45))))
+        ]
         seats += leaders + plain_seats(world, area, n - len(leaders))
     for seat in seats:
         if seat.post is not None:
@@ -189,8 +234,16 @@ def _shares(areas: list[Area], total: int) -> list[tuple[Area, int]]:
 def register_posts(world: World, day: date) -> None:
     """The post-register decisions of every filled leading post."""
     for post in world.posts.values():
-        world.emit_post(post.post_id, "post-register", day, unit=post.unit, title=post.title, post_level=post.level,
-                        principal=post.principal, role=post.role)
+        world.emit_post(
+            post.post_id,
+            "post-register",
+            day,
+            unit=post.unit,
+            title=post.title,
+            post_level=post.level,
+            principal=post.principal,
+            role=post.role,
+        )
 
 
 def years_before(world: World, day: date, low: float, high: float) -> date:

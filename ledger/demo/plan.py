@@ -1,4 +1,5 @@
 """A cadre's plan for one year, and new recruits who replace those who left."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -33,7 +34,11 @@ def plan_year(sim: Sim, year: int) -> None:
         sim.at(when(date(year, 6, 1), date(year, 12, 20)), routine.performance)
     if leader and rng.random() < 0.9:
         sim.at(when(date(year, 11, 20), date(year, 12, 25)), routine.evaluate)
-    window = (date(year, 4, 10), date(year, 5, 10)) if rng.random() < 0.5 else (date(year, 10, 10), date(year, 11, 10))
+    window = (
+        (date(year, 4, 10), date(year, 5, 10))
+        if rng.random() < 0.5
+        else (date(year, 10, 10), date(year, 11, 10))
+    )
     sim.at(when(*window), careers.promote)
     sim.at(when(date(year, 3, 15), date(year, 12, 10)), careers.consider_appointment)
     if rng.random() < 0.04:
@@ -60,8 +65,15 @@ def _plan_exits(sim: Sim, year: int, first: date, last: date) -> None:
         return
     age = (first - sim.birth).days / 365.25
     roll = rng.random()
-    reason = ("death" if roll < 0.0006 else "resignation" if roll < 0.0006 + (0.004 if age < 40 else 0.0)
-              else "transfer-out" if roll < 0.0106 else None)
+    reason = (
+        "death"
+        if roll < 0.0006
+        else (
+            "resignation"
+            if roll < 0.0006 + (0.004 if age < 40 else 0.0)
+            else "transfer-out" if roll < 0.0106 else None
+        )
+    )
     if reason is not None:
         sim.at(workday(world.between(first, last)), careers.end_employment, reason)
 
@@ -73,9 +85,24 @@ def recruit(world: World, number: int, area: Area, year: int) -> Sim:
     birth = day - timedelta(days=int(rng.uniform(22, 29) * 365.25))
     units = [u for u, _ in area.depts] + list(area.towns) or [area.name]
     rank = "staff-1" if rng.random() < 0.3 else "staff-2"
-    sim = Sim(world, f"HB-{number:06d}", area, day, name=world.person(), unit=world.pick(units),
-              post=names_for_rank(rank), rank=rank, rank_since=day, staff="civil-servant", party=rng.random() < 0.6,
-              birth=birth, retire_on=retirement(birth), service_start=day, first_year=year, first_graded=year + 1)
+    sim = Sim(
+        world,
+        f"HB-{number:06d}",
+        area,
+        day,
+        name=world.person(),
+        unit=world.pick(units),
+        post=names_for_rank(rank),
+        rank=rank,
+        rank_since=day,
+        staff="civil-servant",
+        party=rng.random() < 0.6,
+        birth=birth,
+        retire_on=retirement(birth),
+        service_start=day,
+        first_year=year,
+        first_graded=year + 1,
+    )
     sim.at(day, careers.register)
     sim.at(sim.after(day, 30, 150), routine.train, names.INDUCTION_TRAINING)
     return sim

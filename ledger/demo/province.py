@@ -1,4 +1,5 @@
 """The synthetic province, year by year: every cadre's and post's decisions of a year, in date order."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -7,7 +8,7 @@ from operator import itemgetter
 from typing import Any
 
 from ledger import vocab
-from ledger.demo import careers, discipline, org
+from ledger.demo import careers, org, stories
 from ledger.demo.cadre import Sim
 from ledger.demo.handovers import post_pass
 from ledger.demo.org import Seat
@@ -22,14 +23,27 @@ LEADER_PROFILE: dict[str, tuple[tuple[str, ...], float, float]] = {
     "bureau-deputy": (("inspector-2", "researcher-1"), 46, 57),
     "county-chief": (("researcher-1", "researcher-2", "researcher-2"), 42, 57),
     "county-deputy": (("researcher-2", "researcher-3", "researcher-3", "researcher-4"), 36, 57),
-    "township-chief": (("researcher-4", "principal-staff-1", "principal-staff-1", "principal-staff-2"), 32, 56),
-    "township-deputy": (("principal-staff-2", "principal-staff-3", "principal-staff-3", "principal-staff-4"), 28, 55),
+    "township-chief": (
+        ("researcher-4", "principal-staff-1", "principal-staff-1", "principal-staff-2"),
+        32,
+        56,
+    ),
+    "township-deputy": (
+        ("principal-staff-2", "principal-staff-3", "principal-staff-3", "principal-staff-4"),
+        28,
+        55,
+    ),
 }
 # Rank of cadres without a leadership post: (rank, weight, youngest, oldest).
 PLAIN_PROFILE: tuple[tuple[str, float, float, float], ...] = (
-    ("staff-2", 0.08, 22, 27), ("staff-1", 0.17, 24, 32), ("principal-staff-4", 0.20, 27, 40),
-    ("principal-staff-3", 0.18, 30, 48), ("principal-staff-2", 0.15, 33, 56), ("principal-staff-1", 0.12, 36, 58),
-    ("researcher-4", 0.07, 40, 58), ("researcher-3", 0.03, 44, 58),
+    ("staff-2", 0.08, 22, 27),
+    ("staff-1", 0.17, 24, 32),
+    ("principal-staff-4", 0.20, 27, 40),
+    ("principal-staff-3", 0.18, 30, 48),
+    ("principal-staff-2", 0.15, 33, 56),
+    ("principal-staff-1", 0.12, 36, 58),
+    ("researcher-4", 0.07, 40, 58),
+    ("researcher-3", 0.03, 44, 58),
 )
 
 
@@ -50,17 +64,34 @@ def initial_cadre(world: World, number: int, seat: Seat, start: date) -> Sim:
     rank_since = max(service_start, start - _years(rng.uniform(0.2, 4.5)))
     level_since = max(service_start, start - _years(rng.uniform(0.2, 6))) if seat.level else None
     party = rng.random() < (0.97 if seat.level else 0.78 if seat.staff == "civil-servant" else 0.6)
-    sim = Sim(world, f"HB-{number:06d}", seat.area, start, name=world.person(), unit=seat.unit,
-              post=seat.title or vocab.RANKS[rank], post_id=seat.post.post_id if seat.post else None,
-              level=seat.level, level_since=level_since, rank=rank, rank_since=rank_since, staff=seat.staff,
-              party=party, birth=birth, retire_on=retirement(birth), service_start=service_start)
+    sim = Sim(
+        world,
+        f"HB-{number:06d}",
+        seat.area,
+        start,
+        name=world.person(),
+        unit=seat.unit,
+        post=seat.title or vocab.RANKS[rank],
+        post_id=seat.post.post_id if seat.post else None,
+        level=seat.level,
+        level_since=level_since,
+        rank=rank,
+        rank_since=rank_since,
+        staff=seat.staff,
+        party=party,
+        birth=birth,
+        retire_on=retirement(birth),
+        service_start=service_start,
+    )
     if seat.post is not None:
         seat.post.holder = sim.no
     sim.at(start, careers.register)
     return sim
 
 
-def generate(cadres: int = 2000, years: int = 10, seed: int = 1, end: date | None = None) -> Iterator[dict[str, Any]]:
+def generate(
+    cadres: int = 2000, years: int = 10, seed: int = 1, end: date | None = None
+) -> Iterator[dict[str, Any]]:
     """The decisions of a synthetic Hubei province, as import-ready JSON objects in an order that records
     cleanly into an empty ledger; the same arguments always give the same decisions."""
     if cadres < 1 or years < 1:
@@ -74,7 +105,7 @@ def generate(cadres: int = 2000, years: int = 10, seed: int = 1, end: date | Non
         world.supervisors[area.code] = f"{(area.parent or area).name}委组织部"
     org.register_posts(world, start)
     sims = [initial_cadre(world, number, seat, start) for number, seat in enumerate(seats, 1)]
-    discipline.cast(world, sims, years)
+    stories.cast(world, sims, years)
     number = len(sims)
     for year in range(start.year, end.year + 1):
         for area in world.leavers:

@@ -1,4 +1,5 @@
 """The routine of a cadre's year: assessment, evaluation, training, health checks, leave, performance."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -24,7 +25,7 @@ def assess(sim: Sim, day: date, year: int) -> None:
     elif severity == 2 or year < sim.first_graded:
         grade = "not-graded"
     else:
-        grade = sim.forced.pop(year, None) or _sample(sim)
+        grade = sim.forced.pop(year, "") or _sample(sim)
         if severity == 1 and grade == "excellent":
             if world.chance(0.5) and world.may_override():
                 override = OVERRIDE_EXCELLENT
@@ -130,8 +131,14 @@ def performance(sim: Sim, day: date) -> None:
     """实绩清单 entry."""
     rng = sim.world.rng
     category, title = names.PERFORMANCE[rng.randrange(len(names.PERFORMANCE))]
-    decision_id = sim.emit("performance-entry", day, title=title.format(n=rng.randint(2, 30)), category=category,
-                           year=day.year, verified_by=f"{sim.area.name}委考核办")
+    decision_id = sim.emit(
+        "performance-entry",
+        day,
+        title=title.format(n=rng.randint(2, 30)),
+        category=category,
+        year=day.year,
+        verified_by=f"{sim.area.name}委考核办",
+    )
     sim.perf_ids = sim.perf_ids[-3:] + [decision_id]
 
 
@@ -148,8 +155,15 @@ def evaluate(sim: Sim, day: date) -> None:
     rest = valid - good
     abstain = rng.randint(0, min(2, rest))
     incompetent = rng.randint(0, (rest - abstain) // 3)
-    decision_id = sim.emit("democratic-evaluation", day, valid=valid, excellent=excellent, competent=good - excellent,
-                           basically_competent=rest - abstain - incompetent, incompetent=incompetent)
+    decision_id = sim.emit(
+        "democratic-evaluation",
+        day,
+        valid=valid,
+        excellent=excellent,
+        competent=good - excellent,
+        basically_competent=rest - abstain - incompetent,
+        incompetent=incompetent,
+    )
     if low:
         outcome = sim.low_vote or world.rng.choice(("dismissed", "dismissed", "none"))
         sim.low_vote = None

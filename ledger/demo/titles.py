@@ -1,4 +1,5 @@
 """Post titles for appointments to posts that are not registered leading posts."""
+
 from __future__ import annotations
 
 from ledger import vocab
@@ -31,10 +32,20 @@ def generic_title(world: World, area: Area, level: str, role: str | None = None)
             unit = pick(list(area.towns) + depts)
             return f"{unit}副{unit_head(unit)}", unit
         choices = {
-            TC: (f"{a}委办公室主任", f"{a}人民政府办公室主任", f"{a}委组织部常务副部长", f"{a}纪委监委副书记",
-                 f"{a}委政法委常务副书记"),
-            CD: (f"{a}人民政府副{head}", f"{a}委常委、宣传部部长", f"{a}人大常委会副主任", f"{a}政协副主席",
-                 f"{a}委常委、政法委书记"),
+            TC: (
+                f"{a}委办公室主任",
+                f"{a}人民政府办公室主任",
+                f"{a}委组织部常务副部长",
+                f"{a}纪委监委副书记",
+                f"{a}委政法委常务副书记",
+            ),
+            CD: (
+                f"{a}人民政府副{head}",
+                f"{a}委常委、宣传部部长",
+                f"{a}人大常委会副主任",
+                f"{a}政协副主席",
+                f"{a}委常委、政法委书记",
+            ),
             CC: (f"{a}人大常委会主任", f"{a}政协主席"),
         }[level]
         return pick(choices), a
@@ -55,7 +66,9 @@ def generic_title(world: World, area: Area, level: str, role: str | None = None)
     unit = pick(depts)
     office = pick(("综合处", "规划处", "政策法规处", "财务处"))
     return {
-        CD: (f"{unit}{office}副处长", unit), CC: (f"{unit}{office}处长", unit),
-        BD: (f"{unit}副{unit_head(unit)}", unit), BC: ("湖北省委副秘书长", "中共湖北省委"),
+        CD: (f"{unit}{office}副处长", unit),
+        CC: (f"{unit}{office}处长", unit),
+        BD: (f"{unit}副{unit_head(unit)}", unit),
+        BC: ("湖北省委副秘书长", "中共湖北省委"),
         PD: ("湖北省人民政府副省长", "湖北省人民政府"),
     }[level]

@@ -1,4 +1,5 @@
 """Shared state of the synthetic province: randomness, the output buffer, leading posts and vacancies."""
+
 from __future__ import annotations
 
 import calendar
@@ -137,15 +138,24 @@ class World:
     def emit_post(self, post_id: str, decision_type: str, day: date, /, **fields: Any) -> str:
         """Append a decision about a leading post; its id."""
         decision_id = f"{post_id}-{self.next('post:' + post_id):03d}"
-        self.buffer.append({"id": decision_id, "type": decision_type, "on": day.isoformat(), "post": post_id,
-                            **fields})
+        self.buffer.append(
+            {"id": decision_id, "type": decision_type, "on": day.isoformat(), "post": post_id, **fields}
+        )
         return decision_id
 
     def emit_unit(self, unit: str, day: date, kind: str, case: str) -> None:
         """Append a unit-accountability decision (一案双查) of `case`."""
-        self.buffer.append({"id": f"ua-{case}", "type": "unit-accountability", "on": day.isoformat(),
-                            "unit": unit, "kind": kind, "case": case,
-                            "doc": f"鄂纪发〔{day.year}〕{self.next(f'doc:{day.year}')}号"})
+        self.buffer.append(
+            {
+                "id": f"ua-{case}",
+                "type": "unit-accountability",
+                "on": day.isoformat(),
+                "unit": unit,
+                "kind": kind,
+                "case": case,
+                "doc": f"鄂纪发〔{day.year}〕{self.next(f'doc:{day.year}')}号",
+            }
+        )
 
     # --- posts --------------------------------------------------------------------------------
     def vacate(self, post_id: str | None, cadre: str, day: date) -> None:
@@ -157,12 +167,18 @@ class World:
         self.vacant.setdefault((post.area, post.level), []).append(post.post_id)
         self.new_vacancies.append(post.post_id)
 
-    def find_vacancy(self, area: str, level: str, day: date, cadre: str, roles: frozenset[str] | None = None) -> Post | None:
+    def find_vacancy(
+        self, area: str, level: str, day: date, cadre: str, roles: frozenset[str] | None = None
+    ) -> Post | None:
         """A registered post of `area` at `level` vacant since `day` or earlier, not left by `cadre`."""
         for post_id in self.vacant.get((area, level), ()):
             post = self.posts[post_id]
-            if post.vacant_since is not None and post.vacant_since < day and post.outgoing != cadre \
-                    and (roles is None or post.role in roles):
+            if (
+                post.vacant_since is not None
+                and post.vacant_since < day
+                and post.outgoing != cadre
+                and (roles is None or post.role in roles)
+            ):
                 return post
         return None
 

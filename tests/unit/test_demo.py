@@ -1,4 +1,5 @@
 """The synthetic province generator: deterministic, valid, complete, and recording cleanly in order."""
+
 from __future__ import annotations
 
 import io

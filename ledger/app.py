@@ -22,7 +22,7 @@ from ledger.events import decision_of
 from ledger.facts import Fact, known_at
 from ledger.importer import Importer, ImportReport, Line
 from ledger.post import LeadershipPost
-from ledger.store import Database, parse_url
+from ledger.store import Database, parse_url, storage_failure
 from ledger.transcoder import MsgpackTranscoder
 from ledger.unit import Unit
 from ledger.workspace import PendingEvent
@@ -45,9 +45,11 @@ class CadreLedger(Application):
             self.snapshot_interval = snapshot_interval
         settings = {**self.database.env(), "IS_SNAPSHOTTING_ENABLED": "y", **cipher_settings(), **(env or {})}
         try:
+            if self.database.kind == "postgresql":  # the server's own reason at once, not the pool's after 10 s
+                self.database.connect().close()
             super().__init__(env=settings)
         except (PersistenceError, OSError, sqlite3.Error, psycopg.Error) as e:
-            raise StorageError(f"cannot open the ledger at {self.database.redacted()}: {_reason(e)}") from None
+            raise storage_failure(self.database, e, "open") from None
 
     def construct_transcoder(self) -> Transcoder:
         return MsgpackTranscoder()

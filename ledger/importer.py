@@ -13,8 +13,9 @@ from typing import IO, Any
 from eventsourcing.persistence import IntegrityError, OperationalError
 
 from ledger.decisions import Decision, content_hash, parse, with_id
-from ledger.errors import ConcurrencyError, InvalidDecision, LedgerError, RuleViolation
+from ledger.errors import ConcurrencyError, InvalidDecision, LedgerError, RuleViolation, StorageError
 from ledger.references import check_references
+from ledger.store import is_contention, storage_failure
 from ledger.workspace import Workspace
 
 BATCH = 2000
@@ -78,6 +79,8 @@ class Importer:
             try:
                 return self._attempt(parsed, report, dry_run, skip_invalid, progress)
             except (IntegrityError, OperationalError) as e:
+                if isinstance(e, OperationalError) and not is_contention(e):
+                    raise self._storage_failure(e, report) from None
                 if attempt == ATTEMPTS - 1:
                     raise ConcurrencyError(
                         f"other writers kept changing the same records ({type(e).__name__}: {e}); "
@@ -85,6 +88,12 @@ class Importer:
                     ) from None
                 time.sleep(0.05 * 2 ** attempt)
         raise AssertionError("unreachable")
+
+    def _storage_failure(self, error: Exception, report: ImportReport) -> StorageError:
+        """The database failed (full, read-only, gone): what was written, and that the failed batch was not."""
+        failure = storage_failure(self.app.database, error, "write to")
+        return StorageError(f"{failure.message}; {report.recorded:,} decisions were recorded before it, none of the "
+                            "failed batch; run the import again once fixed (recorded decisions are skipped)")
 
     def _attempt(self, parsed: list[tuple[int, Decision, str]], report: ImportReport, dry_run: bool,
                  skip_invalid: bool, progress: Callable[[int], None] | None) -> ImportReport:

@@ -6,6 +6,7 @@ so there is never a committed event without its seal, nor a decision id recorded
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 from uuid import UUID
 
+import psycopg
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteTransaction
@@ -50,6 +52,11 @@ class Database:
             return f"sqlite:///{self.path}"
         user = f"{self.user}@" if self.user else ""
         return f"postgresql://{user}{self.host}:{self.port}/{self.dbname}?schema={self.schema}"
+
+    def connect(self) -> psycopg.Connection[Any]:
+        """A plain connection to the PostgreSQL database (raises psycopg.OperationalError with the reason)."""
+        return psycopg.connect(host=self.host, port=self.port, user=self.user, password=self.password,
+                               dbname=self.dbname, connect_timeout=10)
 
     def env(self) -> dict[str, str]:
         """The eventsourcing settings for this database."""
@@ -106,6 +113,29 @@ def parse_url(url: str | None) -> Database:
     raise StorageError(f"unknown database URL scheme {parts.scheme!r}; accepted: {ACCEPTED}")
 
 
+CONTENTION = ("locked", "busy", "deadlock", "could not serialize", "lock timeout", "could not obtain lock")
+
+
+def is_contention(error: BaseException) -> bool:
+    """Whether a write failed only because another writer got there first (worth retrying)."""
+    return any(word in str(error).lower() for word in CONTENTION)
+
+
+def storage_failure(db: Database, error: BaseException, doing: str) -> StorageError:
+    """A one-line StorageError for a database that cannot be used, naming it and the fix."""
+    reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    low = reason.lower()
+    if "full" in low or "no space" in low:
+        fix = "free some disk space, or move the ledger to a larger disk"
+    elif "readonly" in low or "read-only" in low:
+        fix = "make the database file and its directory writable"
+    elif db.kind == "postgresql":
+        fix = "check that the PostgreSQL server is running and reachable, and the URL's host, port and database"
+    else:
+        fix = "check that the file and its directory exist and are writable, then run `cadre-ledger verify`"
+    return StorageError(f"cannot {doing} the ledger at {db.redacted()}: {reason}; {fix}")
+
+
 def _sqlite(path: str) -> Database:
     if not path or path == ":memory:" or path.startswith("file:"):
         raise StorageError(f"the ledger is never kept in memory; name a file. Accepted: {ACCEPTED}")
@@ -136,7 +166,10 @@ class _ImmediateTransaction(SQLiteTransaction):
 
     def __enter__(self) -> SQLiteCursor:
         cursor = self.connection.cursor()
-        cursor.execute("BEGIN IMMEDIATE")
+        try:
+            cursor.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:  # locked past the timeout, read-only: as inside the transaction
+            raise OperationalError(e) from e
         return cursor
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from ledger.demo import names, routine
 from ledger.demo.cadre import LEVELS, RANKS, Sim, level_up, rank_up
 from ledger.demo.org import EXEC, FDS, TC, TD, CC
+from ledger.demo.measures import doc
 from ledger.demo.titles import area_for, generic_title
 from ledger.demo.world import add_months
 
@@ -69,9 +70,7 @@ def promote(sim: Sim, day: date) -> None:
         return
     if day < sim.rank_eligible_on(target, day) or not sim.world.chance(0.45):
         return
-    sim.emit(
-        "rank-promotion", day, rank=target, doc=f"{sim.area.name}组干〔{day.year}〕{sim.world.next('rank')}号"
-    )
+    sim.emit("rank-promotion", day, rank=target, doc=doc(sim, day, "组干"))
     sim.set_rank(target, day)
 
 
@@ -141,7 +140,9 @@ def appoint(sim: Sim, day: date, level: str, path: str) -> None:
         fields["role"] = role
     upward = held is None or LEVELS.index(level) < LEVELS.index(held)
     if upward:
-        fields["approval_ref"] = f"{area.name}委组干〔{day.year}〕{world.next('approval')}号"
+        fields["approval_ref"] = (
+            f"{area.name}委干任〔{day.year}〕{world.next(f'approval:{area.code}:{day.year}')}号"
+        )
         if sim.perf_ids and world.chance(0.6):
             fields["basis"] = sim.perf_ids[-2:]
     sim.emit("appointment", day, **fields)

@@ -160,10 +160,10 @@ def appoint(sim: Sim, day: date, level: str, path: str) -> None:
         sim.at(sim.after(day, 20, 120), routine.train, names.APPOINTMENT_TRAINING)
 
 
-def remove(sim: Sim, day: date) -> None:
-    """免职 at the age limit for leading posts; the cadre keeps its rank until retirement."""
+def remove(sim: Sim, day: date, reason: str = "任职年龄到限，免去领导职务") -> None:
+    """免职 (by default at the age limit for leading posts); the cadre keeps its rank."""
     if sim.level is not None:
-        sim.emit("removal", day, reason="任职年龄到限，免去领导职务")
+        sim.emit("removal", day, reason=reason)
         sim.set_level(None, day)
 
 
@@ -174,14 +174,18 @@ def end_employment(sim: Sim, day: date, reason: str) -> None:
     sim.world.leavers.append(sim.area)
 
 
-def pool_entry(sim: Sim, day: date) -> None:
-    """Enters the 敢做善成 pool after an excellent year; leaves it after two or three years."""
-    if sim.in_pool or not sim.clean(day) or sim.grade_of(day.year - 1, day) != "excellent":
+def pool_entry(sim: Sim, day: date, on_merit: bool = False) -> None:
+    """Enters the 敢做善成 pool (after an excellent year, or on a recommendation); leaves it a year or
+    three later."""
+    if sim.in_pool or not sim.clean(day):
         return
-    decision_id = sim.emit("pool-entry", day, reason="敢做善成，实绩突出")
+    if not on_merit and sim.grade_of(day.year - 1, day) != "excellent":
+        return
+    reason = "重大任务中敢做善成，经组织推荐" if on_merit else "敢做善成，实绩突出"
+    decision_id = sim.emit("pool-entry", day, reason=reason)
     sim.in_pool = True
     sim.pool_token = decision_id
-    sim.at(sim.after(day, 540, 1100), pool_exit, decision_id)
+    sim.at(sim.after(day, 365, 1100), pool_exit, decision_id)
 
 
 def pool_exit(sim: Sim, day: date, token: str) -> None:

@@ -10,9 +10,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from ledger.demo import discipline as d
-from ledger.demo import routine
+from ledger.demo import careers, routine
 from ledger.demo.cadre import Sim, rank_up
-from ledger.demo.careers import appoint
 from ledger.demo.measures import new_case, org, sanction, vary, void
 from ledger.demo.world import World
 
@@ -41,7 +40,7 @@ def sc_post_adjustment(sim: Sim, day: date) -> None:
     """调整职务, with a lateral move for a leader."""
     org(sim, day, "post-adjustment")
     if sim.level is not None:
-        appoint(sim, day, sim.level, "lateral")
+        careers.appoint(sim, day, sim.level, "lateral")
 
 
 def sc_accountability_removal(sim: Sim, day: date) -> None:
@@ -142,6 +141,18 @@ def sc_low_vote(sim: Sim, day: date) -> None:
     routine.evaluate(sim, day)
 
 
+def sc_removal(sim: Sim, day: date) -> None:
+    """免职 for health or reassignment."""
+    careers.remove(
+        sim, day, sim.world.variant("removal", ("因健康原因，本人申请免去领导职务", "工作需要，免去现职"))
+    )
+
+
+def sc_pool(sim: Sim, day: date) -> None:
+    """Enters the 敢做善成 pool on a recommendation, leaves it later."""
+    careers.pool_entry(sim, day, on_merit=True)
+
+
 # (name, rate per 1000 cadre-years, who, days the story needs, story)
 SCENARIOS: tuple[tuple[str, float, str, int, Callable[[Sim, date], None]], ...] = (
     ("warning", 1.0, "any", 300, d.sc_warning),
@@ -174,6 +185,8 @@ SCENARIOS: tuple[tuple[str, float, str, int, Callable[[Sim, date], None]], ...] 
     ("weak", 0.6, "any", 800, sc_weak),
     ("incompetent", 0.2, "any", 800, sc_incompetent),
     ("low-vote", 1.5, "leader", 90, sc_low_vote),
+    ("removal", 0.3, "leader", 30, sc_removal),
+    ("pool", 0.5, "any", 1200, sc_pool),
 )
 
 

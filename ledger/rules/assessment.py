@@ -11,10 +11,11 @@ from ledger.rules.periods import add_months, new_years_eve
 from ledger.rules.sanctions import (
     ENDING_EXEMPTIONS, POST_DISMISSAL, effect_severity, grade_effects_of, is_grade_allowed, measure_of,
 )
-from ledger.rules.timeline import Timeline
 from ledger.rules.view import CadreView
 
 DEMOTING_ORG_KINDS = frozenset({"demotion"})
+# R-ASSESS-DEMOTE: the decision types that may carry out a demotion.
+DEMOTING_TYPES = frozenset({"rank-demotion", "appointment"}) | MEASURE_TYPES
 
 
 @dataclass(frozen=True)
@@ -60,10 +61,10 @@ def most_severe(effects: list[GradeEffect], year: int) -> GradeEffect | None:
     return min(on_year, key=lambda e: effect_severity(e.effect)) if on_year else None
 
 
-def is_grading_barred(history: History, timeline: Timeline, year: int, day: date) -> Fact | None:
+def is_grading_barred(history: History, year: int, day: date) -> Fact | None:
     """R-INVESTIGATION: the investigation open on some day of `year` and still open on `day`, if any."""
     for opened in history.of_type("investigation-open"):
-        still_open = timeline.investigation_close(opened, day) is None
+        still_open = history.investigation_close(opened, day) is None
         if opened["on"] <= min(day, new_years_eve(year)) and still_open:
             return opened
     return None
@@ -72,7 +73,7 @@ def is_grading_barred(history: History, timeline: Timeline, year: int, day: date
 def is_demotion_carried_out(history: History, assessment: Fact) -> bool:
     """R-ASSESS-DEMOTE: a demotion effective within 12 months from an `incompetent` assessment's `on`."""
     start, end = assessment["on"], add_months(assessment["on"], 12)
-    for fact in history.valid:
+    for fact in history.among(DEMOTING_TYPES):
         if not start <= fact["on"] < end:
             continue
         kind_type = fact["type"]
@@ -105,7 +106,7 @@ def check_assessment(view: CadreView, new: Fact) -> None:
         raise RuleViolation(
             "R-ASSESS", f"{view.cadre} is already graded {existing['grade']} for {year} by {existing['id']}; "
             "a second assessment is accepted only after not-graded", blocking=existing["id"])
-    opened = is_grading_barred(view.history, view.timeline, year, day)
+    opened = is_grading_barred(view.history, year, day)
     if opened is not None:
         if grade != "not-graded":
             raise RuleViolation(

@@ -9,6 +9,7 @@ from ledger.rules.discipline import check_sanction
 from ledger.rules.posts import check_appointment
 from ledger.rules.probation import check_party_rights_restored, check_probation_extension
 from ledger.rules.rank import check_rank_promotion
+from ledger.rules.reuse import view_of
 from ledger.rules.view import CadreView
 
 Check = Callable[[CadreView, Fact], None]
@@ -32,10 +33,13 @@ def check_decision(facts: Sequence[Fact], new: Fact, *, posts: Mapping[str, dict
     R-STATE-*), probation extensions and restorations (R-PARTY-EXT, R-PARTY-RESTORE). Other types, and
     a cadre with no register, pass.
     """
+    if new["type"] in CHECKS:
+        check_view(view_of(facts, posts), new)
+
+
+def check_view(view: CadreView, new: Fact) -> None:
+    """`check_decision` against an already built view of the facts."""
     check = CHECKS.get(new["type"])
-    if check is None:
-        return
-    view = CadreView(facts, posts)
-    if view.history.register is None:
+    if check is None or view.history.register is None:
         return
     check(view, new)

@@ -1,14 +1,15 @@
 """RULES.md "Findings" of one cadre: override, restoration-missing, demotion-missing, retroactive-breach."""
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from datetime import date
 
 from ledger.errors import RuleViolation
 from ledger.facts import Fact
 from ledger.rules.assessment import compute_missing_demotions
-from ledger.rules.checks import CHECKED_TYPES, check_decision
-from ledger.rules.history import CORRECTIONS
+from ledger.rules.checks import CHECKED_TYPES, check_view
+from ledger.rules.history import CORRECTIONS, History
 from ledger.rules.probation import compute_missing_restorations
 from ledger.rules.view import CadreView
 
@@ -20,9 +21,9 @@ def _row(kind: str, source: str, cadre: str, raised_on: date, rule: str | None, 
             "detail": detail}
 
 
-def _violation(facts: Sequence[Fact], fact: Fact, posts: Mapping[str, dict] | None) -> RuleViolation | None:
+def _violation(view: CadreView, fact: Fact) -> RuleViolation | None:
     try:
-        check_decision(facts, fact, posts=posts)
+        check_view(view, fact)
     except RuleViolation as violation:
         return violation
     return None
@@ -36,47 +37,65 @@ def compute_overrides(view: CadreView) -> list[dict]:
     for position, fact in enumerate(view.facts):
         if not fact.get("override_reason"):
             continue
-        violation = _violation(view.facts[:position], fact, view.posts)
+        violation = _violation(CadreView(view.facts[:position], view.posts), fact)
         rule = fact.get("overridden_rule") or (violation.rule if violation else None)
         detail = f"{fact['override_reason']}: {violation.detail}" if violation else fact["override_reason"]
         rows.append(_row("override", fact["id"], view.cadre, fact["on"], rule, detail))
     return rows
 
 
-def retroactive_context(facts: Sequence[Fact], position: int) -> list[Fact] | None:
-    """Precise reading 14: the facts recorded before `facts[position]` plus later-recorded ones effective
-    strictly earlier (corrections and variations whatever their date); None when nothing was added."""
-    fact = facts[position]
-    later = [f for f in facts[position + 1:]
-             if f["on"] < fact["on"] or f["type"] in RETROACTIVE_WHATEVER_THEIR_DATE]
-    if not later:
-        return None
-    return list(facts[:position]) + later
+def _retroactive_additions(facts: Sequence[Fact]) -> Iterator[tuple[int, list[Fact]]]:
+    """Precise reading 14: for each checked, non-overridden decision, the later-recorded facts that are
+    effective strictly earlier, with every later correction and variation, whatever their date; only
+    decisions to which something is added. Only a correction, a variation or a fact effective before
+    some earlier-recorded one can be added, so only those are looked at."""
+    candidates, latest = [], date.min
+    for index, fact in enumerate(facts):
+        if fact["on"] < latest or fact["type"] in RETROACTIVE_WHATEVER_THEIR_DATE:
+            candidates.append(index)
+        if fact["on"] > latest:
+            latest = fact["on"]
+    for position, fact in enumerate(facts):
+        if fact["type"] not in CHECKED_TYPES or fact.get("override_reason"):
+            continue
+        later = [facts[j] for j in candidates[bisect_right(candidates, position):]
+                 if facts[j]["on"] < fact["on"] or facts[j]["type"] in RETROACTIVE_WHATEVER_THEIR_DATE]
+        if later:
+            yield position, later
 
 
 def compute_retroactive_breaches(view: CadreView) -> list[dict]:
     """`retroactive-breach`: a recorded, non-overridden, checked decision that a later-recorded decision
-    effective earlier makes break a rule; the earlier-recorded one is the source (Precise reading 14)."""
+    effective earlier makes break a rule; the earlier-recorded one is the source (Precise reading 14).
+
+    Each decision is re-checked against the facts recorded before it plus the additions of
+    `_retroactive_additions`: the history of the facts before it, grown from one decision to the next,
+    extended by the additions."""
     rows = []
-    for position, fact in enumerate(view.facts):
-        if fact["type"] not in CHECKED_TYPES or fact.get("override_reason"):
-            continue
+    before, count = History(()), 0
+    for position, later in _retroactive_additions(view.facts):
+        fact = view.facts[position]
         if view.history.is_void(fact["id"]):
             continue
-        context = retroactive_context(view.facts, position)
-        if context is None:
-            continue
-        violation = _violation(context, fact, view.posts)
+        before, count = before.extended(view.facts[count:position]), position
+        violation = _violation(CadreView.of(before.extended(later), view.posts), fact)
         if violation is not None:
             rows.append(_row("retroactive-breach", fact["id"], view.cadre, fact["on"], violation.rule,
                              violation.detail))
     return rows
 
 
+def _recorded_findings(view: CadreView) -> list[dict]:
+    """The findings that depend on the facts only, not on the query date (computed once per view)."""
+    if "recorded" not in view.memo:
+        view.memo["recorded"] = compute_overrides(view) + compute_retroactive_breaches(view)
+    return [dict(row) for row in view.memo["recorded"]]  # type: ignore[attr-defined]
+
+
 def compute_findings(view: CadreView, as_of: date) -> list[dict]:
     """RULES.md "Findings" (R-PARTY-RESTORE, R-ASSESS-DEMOTE, overrides, retroactive breaches of
     Precise reading 14) raised on or before `as_of`, in order of `raised_on`."""
-    rows = compute_overrides(view) + compute_retroactive_breaches(view)
+    rows = _recorded_findings(view)
     for probation, due in compute_missing_restorations(view, as_of):
         rows.append(_row("restoration-missing", probation["id"], view.cadre, due, "R-PARTY-RESTORE",
                          f"probation {probation['id']} was due for restoration of Party rights on "

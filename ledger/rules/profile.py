@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from ledger.facts import Fact
+from ledger.rules.frozen import evolve
 from ledger.rules.history import MEASURE_TYPES, History, OrderKey, order_key
 from ledger.rules.ladders import is_level_above
 from ledger.rules.sanctions import DISCHARGE, EXPULSION, ORG_DEMOTION, POST_DISMISSAL
@@ -64,10 +65,10 @@ def _from_register(fact: Fact) -> Profile:
 def _with_level(profile: Profile, level: str | None, fact: Fact) -> Profile:
     """Set the post level; `post_level_since` restarts only when the level held changes (reading 6)."""
     if level is None:
-        return replace(profile, post_level=None)
+        return evolve(profile, post_level=None)
     if level == profile.level_held:
-        return replace(profile, post_level=level)
-    return replace(profile, post_level=level, last_level=level, post_level_since=fact["on"],
+        return evolve(profile, post_level=level)
+    return evolve(profile, post_level=level, last_level=level, post_level_since=fact["on"],
                    post_level_source=fact["id"])
 
 
@@ -75,11 +76,11 @@ def _with_rank(profile: Profile, rank: str | None, fact: Fact) -> Profile:
     """Set the rank; `rank_since` restarts only when the rank changes (reading 6)."""
     if rank is None or rank == profile.rank:
         return profile
-    return replace(profile, rank=rank, rank_since=fact["on"], rank_source=fact["id"])
+    return evolve(profile, rank=rank, rank_since=fact["on"], rank_source=fact["id"])
 
 
 def _left_post(profile: Profile) -> Profile:
-    return replace(profile, post=None, post_id=None, role=None, post_level=None)
+    return evolve(profile, post=None, post_id=None, role=None, post_level=None)
 
 
 def _appointed(profile: Profile, fact: Fact, posts: Mapping[str, dict]) -> Profile:
@@ -87,12 +88,17 @@ def _appointed(profile: Profile, fact: Fact, posts: Mapping[str, dict]) -> Profi
     registered = posts.get(fact.get("post_id") or "", {})
     upward = level is not None and is_level_above(level, profile.level_held)
     changed = _with_level(profile, level, fact)
-    return replace(
+    return evolve(
         changed, post=fact.get("post"), post_id=fact.get("post_id"),
         role=fact.get("role") or registered.get("role"), unit=registered.get("unit") or profile.unit,
         last_upward=(Upward(fact["id"], fact["on"], fact.get("path", "regular")) if upward
                      else profile.last_upward),
     )
+
+
+# The decision types `apply_fact` may change a profile with; every other type leaves it as it is.
+PROFILE_TYPES = frozenset({"appointment", "removal", "rank-promotion", "rank-demotion", "employment-end"}
+                          | MEASURE_TYPES)
 
 
 def apply_fact(profile: Profile, fact: Fact, history: History, posts: Mapping[str, dict]) -> Profile:
@@ -106,7 +112,7 @@ def apply_fact(profile: Profile, fact: Fact, history: History, posts: Mapping[st
         return _with_rank(profile, fact.get("rank"), fact)
     if kind_type == "employment-end":
         employment = EMPLOYMENT_BY_REASON.get(fact.get("reason", ""), profile.employment)
-        return replace(profile, employment=employment)
+        return evolve(profile, employment=employment)
     if kind_type not in MEASURE_TYPES:
         return profile
     kind = history.kind_of(fact)
@@ -115,12 +121,12 @@ def apply_fact(profile: Profile, fact: Fact, history: History, posts: Mapping[st
         if "new_post_level" in fact:
             lowered = _with_level(profile, fact["new_post_level"], fact)
         if "new_post" in fact:
-            lowered = replace(lowered, post=fact["new_post"])
+            lowered = evolve(lowered, post=fact["new_post"])
         return _with_rank(lowered, fact.get("new_rank"), fact)
     if kind == DISCHARGE and kind_type == "sanction":
-        return replace(profile, employment="discharged")
+        return evolve(profile, employment="discharged")
     if kind == EXPULSION:
-        return replace(profile, party_member=False)
+        return evolve(profile, party_member=False)
     if kind_type == "org-handling" and kind in LEAVES_POST_ORG_KINDS:
         return _left_post(profile)
     if kind_type == "org-handling" and kind == ORG_DEMOTION and fact.get("new_post_level"):
@@ -129,7 +135,7 @@ def apply_fact(profile: Profile, fact: Fact, history: History, posts: Mapping[st
 
 
 class Profiles:
-    """The profile after each valid fact, looked up by day or just before a fact."""
+    """The profile after each valid fact that may change it, looked up by day or just before a fact."""
 
     def __init__(self, history: History, posts: Mapping[str, dict] | None = None) -> None:
         posts = posts or {}
@@ -138,9 +144,7 @@ class Profiles:
         self._initial = profile
         self._keys: list[OrderKey] = []
         self._states: list[Profile] = []
-        for fact in history.valid:
-            if fact is register:
-                continue
+        for fact in history.among(PROFILE_TYPES):
             profile = apply_fact(profile, fact, history, posts)
             self._keys.append(order_key(fact))
             self._states.append(profile)

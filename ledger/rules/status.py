@@ -11,6 +11,7 @@ from ledger.rules.findings import compute_findings
 from ledger.rules.rank import compute_rank_promotion_eligible_on
 from ledger.rules.timeline import Restriction
 from ledger.rules.triggers import compute_flags
+from ledger.rules.reuse import view_of
 from ledger.rules.view import CadreView
 
 
@@ -24,7 +25,7 @@ def compute_open_investigations(view: CadreView, as_of: date) -> list[dict]:
     return [
         {"case": opened.get("case"), "source": opened["id"], "opened_on": opened["on"]}
         for opened in view.history.of_type("investigation-open")
-        if opened["on"] <= as_of and view.timeline.investigation_close(opened, as_of) is None
+        if opened["on"] <= as_of and view.history.investigation_close(opened, as_of) is None
     ]
 
 
@@ -35,7 +36,7 @@ def compute_status(facts: Sequence[Fact], as_of: date, *, posts: Mapping[str, di
     expired (R-REUSE), grade effects, R-TRIGGER flags, R-RANK eligibility, open investigations and the
     cadre's findings, with the record fields as of `as_of` (Precise reading 6).
     """
-    view = CadreView(facts, posts)
+    view = view_of(facts, posts)
     profile = view.profile(as_of)
     running = view.running(as_of)
     return {

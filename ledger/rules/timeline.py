@@ -7,12 +7,14 @@ the new decision's `on`, with exemptions effective on or before it ("Stacking (b
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 
 from ledger.facts import Fact
 from ledger.rules import policy
 from ledger.rules.bars import EMPLOYMENT, PROMOTION
+from ledger.rules.frozen import evolve
 from ledger.rules.history import MEASURE_TYPES, History, OrderKey, order_key
 from ledger.rules.periods import add_months, new_year
 from ledger.rules.profile import Profiles
@@ -63,8 +65,12 @@ def _cut(restrictions: list[Restriction], day: date) -> list[Restriction]:
         if item.ends_on is not None and item.ends_on <= day:
             kept.append(item)
         else:
-            kept.append(replace(item, end_kind=DATE, ends_on=day, rule="R-EXEMPT"))
+            kept.append(evolve(item, end_kind=DATE, ends_on=day, rule="R-EXEMPT"))
     return kept
+
+
+# The decision types `_of_fact` makes restrictions of (R-ASSESS-NEXT comes from the grades).
+RESTRICTING_TYPES = MEASURE_TYPES | {"investigation-open", "employment-end"}
 
 
 class Timeline:
@@ -87,13 +93,13 @@ class Timeline:
         if memo_key not in self._memo:
             limit = order_key(before) if before is not None else None
             found: list[Restriction] = []
-            for fact in self.history.valid:
+            for fact in self.history.among(RESTRICTING_TYPES):
                 if limit is not None and order_key(fact) >= limit:
                     break
                 if fact["on"] <= day:
                     found.extend(self._of_fact(fact, day))
             if before is None:
-                found.extend(self._next_year_restrictions())
+                found.extend(self._next_year)
             self._memo[memo_key] = found
         return self._memo[memo_key]
 
@@ -132,12 +138,12 @@ class Timeline:
                 ends_on, rule = self.stacked_end(fact, kind)
             else:
                 ends_on, rule = add_months(fact["on"], span.months or 0), measure.rule
-            return replace(base, ends_on=ends_on, rule=rule)
+            return evolve(base, ends_on=ends_on, rule=rule)
         if span.end == PENDING:
             ending = [e for e in self.history.targeting("suspension-end", fact["id"])
                       if fact["on"] <= e["on"] <= day]
             if ending:
-                return replace(base, end_kind=DATE, ends_on=ending[0]["on"])
+                return evolve(base, end_kind=DATE, ends_on=ending[0]["on"])
         return base
 
     def probation_end(self, fact: Fact, day: date) -> tuple[Fact, str] | None:
@@ -166,7 +172,7 @@ class Timeline:
         if ended is None:
             return [during]
         ender, how = ended
-        found = [replace(during, end_kind=DATE, ends_on=ender["on"])]
+        found = [evolve(during, end_kind=DATE, ends_on=ender["on"])]
         if how == "restoration":
             found.append(Restriction(
                 fact["id"], measure.track, PROBATION, ender["on"], DATE,
@@ -213,17 +219,11 @@ class Timeline:
         """R-BLOCK / R-INVESTIGATION: bars promotion until the `investigation-close` of its case."""
         base = Restriction(fact["id"], "investigation", "investigation", fact["on"], PENDING, None,
                            frozenset({PROMOTION}), "R-INVESTIGATION", order=order_key(fact))
-        close = self.investigation_close(fact, day)
-        return replace(base, end_kind=DATE, ends_on=close["on"]) if close is not None else base
+        close = self.history.investigation_close(fact, day)
+        return evolve(base, end_kind=DATE, ends_on=close["on"]) if close is not None else base
 
-    def investigation_close(self, fact: Fact, day: date) -> Fact | None:
-        """The first `investigation-close` of the same case effective between the opening and `day`."""
-        for close in self.history.of_type("investigation-close"):
-            if close.get("case") == fact.get("case") and fact["on"] <= close["on"] <= day:
-                return close
-        return None
-
-    def _next_year_restrictions(self) -> list[Restriction]:
+    @cached_property
+    def _next_year(self) -> list[Restriction]:
         """R-ASSESS-NEXT: the grade of year Y bars promotion from 1 January Y+1 to 1 January Y+2,
         whatever the assessment's `on` (Precise reading 1)."""
         found = []

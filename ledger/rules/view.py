@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from functools import cached_property
 
 from ledger.facts import Fact
 from ledger.rules.history import History
@@ -11,14 +12,38 @@ from ledger.rules.timeline import Restriction, Timeline
 
 
 class CadreView:
-    """The derived state of one cadre that the status, the checks and the findings share."""
+    """The derived state of one cadre that the status, the checks and the findings share.
+
+    The history is read at once; the profiles and the restrictions only when a rule asks for them.
+    """
 
     def __init__(self, facts: Sequence[Fact], posts: Mapping[str, dict] | None = None) -> None:
-        self.facts: list[Fact] = list(facts)
+        self.history = History(facts)
+        self.facts: list[Fact] = self.history.facts
         self.posts: Mapping[str, dict] = posts or {}
-        self.history = History(self.facts)
-        self.profiles = Profiles(self.history, self.posts)
-        self.timeline = Timeline(self.history, self.profiles)
+        self.memo: dict[object, object] = {}
+
+    @classmethod
+    def of(cls, history: History, posts: Mapping[str, dict] | None = None) -> CadreView:
+        """The view of an already read history."""
+        view = cls.__new__(cls)
+        view.history, view.facts, view.posts, view.memo = history, history.facts, posts or {}, {}
+        return view
+
+    def reuse_profiles(self, other: CadreView) -> None:
+        """Take `other`'s profiles, computed or not: the caller knows that they are the same."""
+        if "profiles" in other.__dict__:
+            self.__dict__["profiles"] = other.__dict__["profiles"]
+
+    @cached_property
+    def profiles(self) -> Profiles:
+        """The record fields over valid time (Precise reading 6)."""
+        return Profiles(self.history, self.posts)
+
+    @cached_property
+    def timeline(self) -> Timeline:
+        """Every restriction over valid time."""
+        return Timeline(self.history, self.profiles)
 
     @property
     def cadre(self) -> str:

@@ -605,7 +605,7 @@ def render_first_report(r: dict[str, Any], limit: int = 15) -> None:
     section("Overdue handovers (R-HANDOVER)", r["overdue_handovers"],
             ["post", "unit", "announced_on", "due_on", "outgoing", "incoming"])
     section("Overdue inquiry replies (R-REPORT-DUE)", r["overdue_inquiries"],
-            ["cadre", "report", "received_on", "reply_due_on"])
+            ["cadre", "report", "letter_received_on", "reply_due_on"])
     kinds = ", ".join(f"{k} {n:,}" for k, n in sorted(r["findings_by_kind"].items())) or "none"
     section(f"Audit findings ({kinds})", r["findings"], ["kind", "source", "cadre", "post", "raised_on", "rule"])
     click.echo(f"\n== Integrity: {r['integrity']['message']}")

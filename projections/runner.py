@@ -20,6 +20,8 @@ from projections.derive import Rows, cadre_rows, post_rows, unit_rows
 
 NAME = "read-models"
 PAGE = 2000
+BACKLOG = 20_000
+BATCH = 200
 
 
 class ProjectionConflict(LedgerError):
@@ -82,7 +84,17 @@ def advance(c: Cursor, old: int, new: int) -> None:
 
 def catch_up(app: Any, db: Db, page: int = PAGE, progress: Callable[[int], None] | None = None,
              limit: int | None = None) -> int:
-    """Apply every event after the tracked position; returns how many were applied."""
+    """Apply every event after the tracked position; returns how many were applied.
+
+    A long backlog (more than BACKLOG events, e.g. after a bulk import) is applied subject by subject —
+    each touched subject derived once, not once per page — and the position moves once at the end.
+    """
+    if limit is None:
+        with db.transaction(commit=False) as c:
+            start = position(c)
+        head = app.recorder.max_notification_id() or 0
+        if head - start > BACKLOG:
+            return _catch_up_backlog(app, db, start, head, progress)
     done = 0
     while limit is None or done < limit:
         with db.transaction(commit=False) as c:
@@ -104,7 +116,39 @@ def catch_up(app: Any, db: Db, page: int = PAGE, progress: Callable[[int], None]
     return done
 
 
-def rebuild(app: Any, db: Db, progress: Callable[[int], None] | None = None, batch: int = 200) -> int:
+def _catch_up_backlog(app: Any, db: Db, start: int, head: int, progress: Callable[[int], None] | None) -> int:
+    ids = _subjects_between(app, start, head)
+    for chunk in range(0, len(ids), BATCH):
+        subjects = [s for agg_id in ids[chunk:chunk + BATCH] if (s := app.load_subject(agg_id)) is not None]
+        derived = [(s, rows_for(app, s)) for s in subjects]
+        with db.transaction() as c:
+            for subject, rows in derived:
+                replace_subject(c, subject, rows)
+        if progress:
+            progress(sum(s.version for s in subjects))
+    with db.transaction() as c:
+        advance(c, start, head)
+    return head - start
+
+
+def _subjects_between(app: Any, start: int, head: int) -> list[UUID]:
+    """The aggregates with an event in (start, head]."""
+    table = app.recorder.events_table_name
+    datastore = app.recorder.datastore
+    if app.database.kind == "postgresql":
+        from psycopg.sql import SQL, Identifier
+
+        with datastore.transaction(commit=False) as curs:
+            curs.execute(SQL("SELECT DISTINCT originator_id FROM {}.{} WHERE notification_id > %s AND "
+                             "notification_id <= %s").format(Identifier(datastore.schema), Identifier(table)),
+                         (start, head))
+            return [r["originator_id"] for r in curs.fetchall()]
+    with datastore.transaction(commit=False) as curs:
+        curs.execute(f"SELECT DISTINCT originator_id FROM {table} WHERE rowid > ? AND rowid <= ?", (start, head))
+        return [UUID(r[0]) for r in curs.fetchall()]
+
+
+def rebuild(app: Any, db: Db, progress: Callable[[int], None] | None = None, batch: int = BATCH) -> int:
     """Throw the read models away and derive them again from every stored event."""
     with db.transaction() as c:
         for table in TABLES:

@@ -123,3 +123,18 @@ def test_a_case_gathers_the_units_and_the_leaders_decisions(ledger):
 
     assert {r["stream"] for r in rows} == {"cadre/HB-000123", "unit/夷陵区发展改革局"}
     assert "s-2023-17" in [r["id"] for r in rows]
+
+
+def test_a_long_backlog_is_applied_subject_by_subject_and_equals_a_rebuild(ledger, monkeypatch):
+    monkeypatch.setattr(runner, "BACKLOG", 5)
+    monkeypatch.setattr(runner, "BATCH", 2)
+    ledger.import_lines(lines(EXAMPLES[:10]), "clerk")
+    ledger.read_models.catch_up()
+    ledger.import_lines(lines(EXAMPLES[10:]), "clerk")
+
+    applied = ledger.read_models.catch_up()
+    caught_up = snapshot(ledger)
+    ledger.read_models.rebuild()
+
+    assert applied == len(EXAMPLES) - 10
+    assert snapshot(ledger) == caught_up

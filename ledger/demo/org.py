@@ -216,11 +216,8 @@ def build(world: World, cadres: int) -> tuple[list[Area], list[Seat]]:
             : min(len(template), max(1, round(n * (LEADER_SHARE if area.kind == "county" else 0.45))))
         ]
         seats += leaders + plain_seats(world, area, n - len(leaders))
-    for seat in seats:
-        if seat.post is not None:
-            seat.post.holder = "taken"
-    for post_id in [p for p, post in world.posts.items() if post.holder is None]:
-        del world.posts[post_id]
+    filled = {seat.post.post_id for seat in seats if seat.post is not None}
+    world.posts = {post_id: post for post_id, post in world.posts.items() if post_id in filled}
     return counties + list(cities.values()) + [province], seats
 
 

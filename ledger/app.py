@@ -155,20 +155,18 @@ class CadreLedger(Application):
         return rows
 
     def cadre_handovers(self, cadre: str, as_of: date, at: datetime | None = None) -> list[dict[str, Any]]:
-        """The handovers a cadre is party to, as outgoing or incoming leader."""
-        return [h for h in self.handovers(as_of, at) if cadre in (h.get("outgoing"), h.get("incoming"))]
+        """The handovers a cadre is party to, as outgoing or incoming leader (posts found via the read models)."""
+        from ledger.rules.handover import compute_handovers
 
-    def profile(self, cadre: str, as_of: date, at: datetime | None = None) -> dict[str, Any]:
-        """The cadre's register facts and current facts, without rule evaluation."""
-        facts = self.facts(Cadre, cadre, at)
-        first = facts[0]
-        return {
-            "cadre": cadre, "as_of": as_of, "known_at": at or datetime.now(timezone.utc),
-            **{k: first.get(k) for k in ("name", "unit", "post", "post_level", "rank", "staff_category",
-                                           "party_member")},
-            "events": len(facts),
-        }
-
+        if at is not None:
+            return [h for h in self.handovers(as_of, at) if cadre in (h.get("outgoing"), h.get("incoming"))]
+        rows: list[dict[str, Any]] = []
+        for post in self.read_models.posts_of(cadre):
+            subject = self.load_subject(LeadershipPost.id_for(post))
+            if subject is not None:
+                rows += [h for h in compute_handovers(subject.facts, as_of)
+                         if cadre in (h.get("outgoing"), h.get("incoming"))]
+        return rows
 
     # --- cross-cadre reads (through the read models) -------------------------------------------------------
     @property

@@ -94,6 +94,12 @@ def post_rows(facts: Sequence[Fact]) -> Rows:
                 h.get("outgoing"), h.get("incoming"), _iso(h["due_on"]), _iso(h.get("completed_on"))))
     for f in compute_handover_findings(facts, FAR):
         rows["proj_findings"].append(_finding(f"post/{post}", BEGINNING, END, f))
+    for f in facts:
+        if f.get("override_reason"):
+            rows["proj_findings"].append(_finding(f"post/{post}", BEGINNING, END, {
+                "kind": "override", "source": f["id"], "post": post, "raised_on": f["on"],
+                "rule": f.get("overridden_rule"), "detail": f"{f['type']} recorded despite {f.get('overridden_rule')}: "
+                                                            f"{f['override_reason']}"}))
     return rows
 
 

@@ -79,6 +79,13 @@ class ReadModels:
         day = as_of.isoformat()
         return sorted({r["cadre"] for r in self.tables(as_of, at)["proj_reports"] if r["received_on"] <= day})
 
+    def posts_of(self, cadre: str) -> list[str]:
+        """The leading posts whose handovers name this cadre as outgoing or incoming leader."""
+        self.catch_up()
+        with self.db.transaction(commit=False) as c:
+            return [r[0] for r in c.execute("SELECT DISTINCT post FROM proj_handovers WHERE outgoing = ? OR incoming = ? "
+                                            "ORDER BY post", (cadre, cadre)).fetchall()]
+
     def case_rows(self, case: str, at: datetime | None = None) -> list[Row]:
         """Every decision recorded under one case number: (stream, decision id, type, date, kind)."""
         if at is not None:

@@ -138,3 +138,16 @@ def test_a_long_backlog_is_applied_subject_by_subject_and_equals_a_rebuild(ledge
 
     assert applied == len(EXAMPLES) - 10
     assert snapshot(ledger) == caught_up
+
+
+def test_an_overridden_handover_completion_is_an_audit_finding(ledger):
+    head = [e for e in EXAMPLES if e["id"] not in ("ho-sign-sup", "ho-done")]
+    ledger.import_lines(lines(head), "clerk")
+    done = {**next(e for e in EXAMPLES if e["id"] == "ho-done"), "override_reason": "监交人出差，事后补签"}
+
+    report = ledger.import_lines(lines([done]), "clerk")
+
+    assert report.recorded == 1
+    found = ledger.read_models.findings(date(2025, 12, 31), kind="override")
+    assert [(f["source"], f["post"], f["rule"]) for f in found] == [
+        ("ho-done", "YC-YL-PARTY-SECRETARY", "R-HANDOVER-SIGN")]

@@ -72,7 +72,7 @@ def compute_retroactive_breaches(view: CadreView) -> list[dict]:
     `_retroactive_additions`: the history of the facts before it, grown from one decision to the next,
     extended by the additions."""
     rows = []
-    before, count = History(()), 0
+    before, count = History(), 0
     for position, later in _retroactive_additions(view.facts):
         fact = view.facts[position]
         if view.history.is_void(fact["id"]):

@@ -6,6 +6,7 @@ valid-time order winning. Exemptions apply from their own date, the latest effec
 """
 from __future__ import annotations
 
+from bisect import insort
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
@@ -64,7 +65,7 @@ class History:
     the first time it is asked, so a check pays only for the types it reads.
     """
 
-    def __init__(self, facts: Sequence[Fact]) -> None:
+    def __init__(self, facts: Sequence[Fact] = ()) -> None:
         self.facts: list[Fact] = list(facts)
         groups: dict[str, list[Fact]] = defaultdict(list)
         for fact in self.facts:
@@ -88,19 +89,25 @@ class History:
         self._memo: dict[object, object] = {}
 
     def extended(self, more: Sequence[Fact]) -> History:
-        """This history with `more` facts recorded after the others (what History(facts + more) gives),
-        reusing the sorted groups that `more` leaves alone."""
+        """This history with `more` facts recorded after the others: what History(facts + more) gives,
+        reusing the groups and, while no fact becomes void or valid, the sorted types of this one."""
+        more = list(more)
         grown = object.__new__(History)
-        grown.facts = self.facts + list(more)
+        grown.facts = self.facts + more
+        touched = {f["type"] for f in more}
         groups = defaultdict(list, self._groups)  # the lists of untouched types are shared, never changed
-        for fact_type in {f["type"] for f in more}:
+        for fact_type in touched:
             groups[fact_type] = list(groups[fact_type])
         for fact in more:
             groups[fact["type"]].append(fact)
         grown._start(groups)
-        if grown.void == self.void and grown.register is self.register:
-            touched = {f["type"] for f in more}
-            grown._sorted = {t: g for t, g in self._sorted.items() if t not in touched}
+        if grown.void == self.void:
+            grown._sorted = dict(self._sorted)
+            for fact_type in (touched - CORRECTIONS) & self._sorted.keys():
+                found = grown._sorted[fact_type] = list(self._sorted[fact_type])
+                for fact in more:
+                    if fact["type"] == fact_type and fact["id"] not in grown.void:
+                        insort(found, fact, key=order_key)  # after equal keys, as recorded later
         return grown
 
     @property

@@ -41,8 +41,20 @@ def to_jsonable(value: Any) -> Any:
 
 
 def dumps(value: Any, indent: int | None = 2) -> str:
-    """JSON text (UTF-8, Chinese unescaped)."""
-    return json.dumps(to_jsonable(value), ensure_ascii=False, indent=indent)
+    """JSON text (UTF-8, Chinese unescaped); dates, datetimes and Decimals as strings."""
+    return json.dumps(value, ensure_ascii=False, indent=indent, default=_json_default)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=repr)
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 def cell(value: Any) -> str:

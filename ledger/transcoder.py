@@ -42,6 +42,17 @@ class MsgpackTranscoder(Transcoder):
         """The value whose canonical bytes are `data`."""
         return msgpack.unpackb(data, ext_hook=self._ext_hook, raw=False, strict_map_key=False, timestamp=0)
 
+    def decode_for_json(self, data: bytes) -> Any:
+        """Like `decode`, but dates, datetimes and Decimals stay the ISO / decimal strings they are stored as."""
+        return msgpack.unpackb(data, ext_hook=self._json_ext_hook, raw=False, strict_map_key=False, timestamp=0)
+
+    def _json_ext_hook(self, code: int, data: bytes) -> Any:
+        if code in (DATE_CODE, DATETIME_CODE, DECIMAL_CODE):
+            return data.decode()
+        if code == TUPLE_CODE:
+            return self.decode_for_json(data)
+        return self._ext_hook(code, data)
+
     def _default(self, o: Any) -> msgpack.ExtType:
         t = type(o)
         if t is UUID:

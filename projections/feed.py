@@ -43,7 +43,9 @@ def page_sql(db: Db, table: str, types: Sequence[str], stream: str | None) -> st
 
 def envelopes(app: Any, after: int = 0, types: Sequence[str] = (), cadre: str | None = None,
               page: int = PAGE, upto: int | None = None) -> Iterator[dict[str, Any]]:
-    """Every envelope after `after` (exclusive) and up to `upto` (default: all), in log order."""
+    """Every envelope after `after` (exclusive) and up to `upto` (default: all), in log order.
+
+    Dates, datetimes and amounts in envelopes are the ISO / decimal strings they are stored as."""
     db = Db(app)
     decode = _decoder(app)
     stream = f"cadre/{cadre}" if cadre else None
@@ -102,7 +104,7 @@ def _decoder(app: Any) -> Callable[[bytes], dict[str, Any]]:
             data = mapper.cipher.decrypt(data)
         if mapper.compressor:
             data = mapper.compressor.decompress(data)
-        return mapper.transcoder.decode(data)
+        return mapper.transcoder.decode_for_json(data)
     return decode
 
 

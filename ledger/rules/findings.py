@@ -4,6 +4,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from datetime import date
+from itertools import accumulate, compress
+from operator import itemgetter, lt, or_
 
 from ledger.errors import RuleViolation
 from ledger.facts import Fact
@@ -14,6 +16,7 @@ from ledger.rules.probation import compute_missing_restorations
 from ledger.rules.view import CadreView
 
 RETROACTIVE_WHATEVER_THEIR_DATE = CORRECTIONS | {"variation"}
+_ON, _TYPE = itemgetter("on"), itemgetter("type")
 
 
 def _row(kind: str, source: str, cadre: str, raised_on: date, rule: str | None, detail: str) -> dict:
@@ -47,21 +50,29 @@ def compute_overrides(view: CadreView) -> list[dict]:
 def _retroactive_additions(facts: Sequence[Fact]) -> Iterator[tuple[int, list[Fact]]]:
     """Precise reading 14: for each checked, non-overridden decision, the later-recorded facts that are
     effective strictly earlier, with every later correction and variation, whatever their date; only
-    decisions to which something is added. Only a correction, a variation or a fact effective before
-    some earlier-recorded one can be added, so only those are looked at."""
-    candidates, latest = [], date.min
-    for index, fact in enumerate(facts):
-        if fact["on"] < latest or fact["type"] in RETROACTIVE_WHATEVER_THEIR_DATE:
-            candidates.append(index)
-        if fact["on"] > latest:
-            latest = fact["on"]
-    for position, fact in enumerate(facts):
-        if fact["type"] not in CHECKED_TYPES or fact.get("override_reason"):
+    decisions to which something is added.
+
+    Only a correction, a variation or a fact effective before some earlier-recorded one (a candidate)
+    can be added; the earliest date and any correction among the candidates after each position tell
+    at once whether anything is added there."""
+    ons, types = list(map(_ON, facts)), list(map(_TYPE, facts))
+    retro = list(map(RETROACTIVE_WHATEVER_THEIR_DATE.__contains__, types))
+    if sorted(ons) == ons:  # recorded in valid-time order: nothing is backdated
+        candidates = list(compress(range(len(facts)), retro))
+    else:
+        backdated = [False, *map(lt, ons[1:], accumulate(ons, max))]
+        candidates = list(compress(range(len(facts)), map(or_, retro, backdated)))
+    if not candidates:
+        return
+    earliest_after = list(accumulate((ons[j] for j in reversed(candidates)), min))[::-1]
+    retro_after = list(accumulate((retro[j] for j in reversed(candidates)), or_))[::-1]
+    for position in compress(range(len(facts)), map(CHECKED_TYPES.__contains__, types)):
+        first = bisect_right(candidates, position)
+        if first == len(candidates) or facts[position].get("override_reason"):
             continue
-        later = [facts[j] for j in candidates[bisect_right(candidates, position):]
-                 if facts[j]["on"] < fact["on"] or facts[j]["type"] in RETROACTIVE_WHATEVER_THEIR_DATE]
-        if later:
-            yield position, later
+        on = ons[position]
+        if retro_after[first] or earliest_after[first] < on:
+            yield position, [facts[j] for j in candidates[first:] if retro[j] or ons[j] < on]
 
 
 def compute_retroactive_breaches(view: CadreView) -> list[dict]:

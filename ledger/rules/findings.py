@@ -5,7 +5,7 @@ from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from datetime import date
 from itertools import accumulate, compress
-from operator import itemgetter, lt, or_
+from operator import itemgetter, lt, methodcaller, or_
 
 from ledger.errors import RuleViolation
 from ledger.facts import Fact
@@ -16,7 +16,7 @@ from ledger.rules.probation import compute_missing_restorations
 from ledger.rules.view import CadreView
 
 RETROACTIVE_WHATEVER_THEIR_DATE = CORRECTIONS | {"variation"}
-_ON, _TYPE = itemgetter("on"), itemgetter("type")
+_ON, _TYPE, _OVERRIDE_REASON = itemgetter("on"), itemgetter("type"), methodcaller("get", "override_reason")
 
 
 def _row(kind: str, source: str, cadre: str, raised_on: date, rule: str | None, detail: str) -> dict:
@@ -37,10 +37,10 @@ def compute_overrides(view: CadreView) -> list[dict]:
     is its `overridden_rule` when the write side stored one, else found by re-checking it against the
     facts recorded before it."""
     rows = []
-    for position, fact in enumerate(view.facts):
-        if not fact.get("override_reason"):
-            continue
-        violation = _violation(CadreView(view.facts[:position], view.posts), fact)
+    for position in compress(range(len(view.facts)), map(_OVERRIDE_REASON, view.facts)):
+        fact = view.facts[position]
+        checked = fact["type"] in CHECKED_TYPES
+        violation = _violation(CadreView(view.facts[:position], view.posts), fact) if checked else None
         rule = fact.get("overridden_rule") or (violation.rule if violation else None)
         detail = f"{fact['override_reason']}: {violation.detail}" if violation else fact["override_reason"]
         rows.append(_row("override", fact["id"], view.cadre, fact["on"], rule, detail))

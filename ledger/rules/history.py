@@ -72,12 +72,21 @@ class History:
             groups[fact["type"]].append(fact)
         self._start(groups)
 
-    def _start(self, groups: dict[str, list[Fact]]) -> None:
-        """Set what every look-up needs from the facts grouped by type, in recording order."""
+    def _start(self, groups: dict[str, list[Fact]], before: History | None = None,
+               more: Sequence[Fact] = ()) -> None:
+        """Set what every look-up needs from the facts grouped by type, in recording order; the
+        corrections and void ids of `before` when `self` is `before` plus `more`, and `more` has no
+        correction and no fact that one names."""
         self._groups = groups
         registers = groups.get("register")
         self.register: Fact | None = registers[0] if registers else None
         self.cadre: str | None = self.register.get("cadre") if self.register else None
+        self._sorted: dict[str, list[Fact]] = {}
+        self._memo: dict[object, object] = {}
+        if before is not None and not any(f["type"] in CORRECTIONS or f["id"] in before._correctors
+                                          for f in more):
+            self._correctors, self.void = before._correctors, before.void
+            return
         retractions, revocations = groups.get("retraction"), groups.get("revocation")
         if retractions and revocations:
             corrections: Sequence[Fact] = [f for f in self.facts if f["type"] in CORRECTIONS]
@@ -85,8 +94,6 @@ class History:
             corrections = retractions or revocations or ()
         self._correctors = _correctors(corrections)
         self.void: frozenset[str] = _void_ids(self.facts, self._correctors)
-        self._sorted: dict[str, list[Fact]] = {}
-        self._memo: dict[object, object] = {}
 
     def extended(self, more: Sequence[Fact]) -> History:
         """This history with `more` facts recorded after the others: what History(facts + more) gives,
@@ -100,7 +107,7 @@ class History:
             groups[fact_type] = list(groups[fact_type])
         for fact in more:
             groups[fact["type"]].append(fact)
-        grown._start(groups)
+        grown._start(groups, self, more)
         if grown.void == self.void:
             grown._sorted = dict(self._sorted)
             for fact_type in (touched - CORRECTIONS) & self._sorted.keys():

@@ -11,18 +11,19 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from threading import Lock
 
 from ledger.facts import Fact
-from ledger.rules.history import History
 from ledger.rules.profile import PROFILE_TYPES
 from ledger.rules.view import CadreView
 
 KEPT = 16
-# Types that can change a profile besides PROFILE_TYPES: a variation changes its target's kind.
+# Facts after which the profiles are computed again: those that change a profile, a variation (it
+# changes its target's kind) and a register.
 RESHAPING_TYPES = PROFILE_TYPES | {"variation", "register"}
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Seen:
     facts: list[Fact]  # the caller's list, held so that its id is not reused while it is kept
     posts: dict[str, dict]
@@ -30,38 +31,40 @@ class _Seen:
 
 
 _recent: OrderedDict[int, _Seen] = OrderedDict()
-
-
-def _posts(posts: Mapping[str, dict] | None) -> dict[str, dict]:
-    return {key: dict(value) for key, value in (posts or {}).items()}
+_lock = Lock()
 
 
 def view_of(facts: Sequence[Fact], posts: Mapping[str, dict] | None = None) -> CadreView:
-    """A view of `facts` with `posts`: the one seen last for this list, grown by what was appended."""
+    """A view of `facts` with `posts`: the one kept for this list, grown by what was appended since."""
     if type(facts) is not list:
         return CadreView(facts, posts)
-    seen = _recent.get(id(facts))
-    if seen is None or seen.facts is not facts:
-        return _keep(facts, posts, CadreView(facts, posts))
+    key, wanted = id(facts), {post: dict(fields) for post, fields in (posts or {}).items()}
+    with _lock:
+        seen = _recent.get(key)
+    view = _reused(seen, facts, posts, wanted) if seen is not None and seen.facts is facts else None
+    if view is None:
+        view = CadreView(facts, posts)
+    with _lock:
+        _recent[key] = _Seen(facts, wanted, view)
+        _recent.move_to_end(key)
+        while len(_recent) > KEPT:
+            _recent.popitem(last=False)
+    return view
+
+
+def _reused(seen: _Seen, facts: list[Fact], posts: Mapping[str, dict] | None, wanted: dict[str, dict]
+            ) -> CadreView | None:
+    """The kept view, or one grown from it by the facts appended since; None if the list changed."""
     history = seen.view.history
     count = len(history.facts)
     if len(facts) < count or facts[:count] != history.facts:
-        return _keep(facts, posts, CadreView(facts, posts))
-    _recent.move_to_end(id(facts))
-    same_posts = seen.posts == _posts(posts)
+        return None
+    same_posts = seen.posts == wanted
     if len(facts) == count:
-        return seen.view if same_posts else _keep(facts, posts, CadreView.of(history, posts))
+        return seen.view if same_posts else CadreView.of(history, posts)
     more = facts[count:]
     grown = CadreView.of(history.extended(more), posts)
     reshaped = any(f["type"] in RESHAPING_TYPES for f in more)
     if same_posts and not reshaped and grown.history.void == history.void:
         grown.reuse_profiles(seen.view)
-    return _keep(facts, posts, grown)
-
-
-def _keep(facts: list[Fact], posts: Mapping[str, dict] | None, view: CadreView) -> CadreView:
-    _recent[id(facts)] = _Seen(facts, _posts(posts), view)
-    _recent.move_to_end(id(facts))
-    while len(_recent) > KEPT:
-        _recent.popitem(last=False)
-    return view
+    return grown

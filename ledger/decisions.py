@@ -30,6 +30,7 @@ MAX_COUNT = 10**9
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _IDENT = re.compile(r"[^\s\x00-\x1f\x7f/]+\Z")
+_PLAIN_NAME = re.compile(r"[\w.-]+")
 _TYPE_LIST = ", ".join(TYPES)
 
 
@@ -47,7 +48,7 @@ def parse(raw: Any) -> Decision:
     allowed = {"type", "on", dtype.subject, *fields}
     for key in raw:
         if key not in allowed:
-            raise InvalidDecision(_clip(str(key)), f"unknown field for {type_name}; its fields are "
+            raise InvalidDecision(_field_name(key), f"unknown field for {type_name}; its fields are "
                                   f"{', '.join(sorted(allowed - {'type'}))}")
     decision: Decision = {"type": type_name}
     decision["on"] = _date("on", _require(raw, "on"))
@@ -265,6 +266,11 @@ def _plain(value: Any) -> Any:
 def _json_type(value: Any) -> str:
     return {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "a list",
             dict: "an object", type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def _field_name(key: str) -> str:
+    """An unknown field's name as shown: as given when plain, else quoted with its control characters escaped."""
+    return _clip(key if _PLAIN_NAME.fullmatch(key) else repr(key))
 
 
 def _clip(text: str, limit: int = 60) -> str:

@@ -5,6 +5,7 @@ Thin glue between the application's database and `sealing.py` / `verification.py
 from __future__ import annotations
 
 import os
+import struct
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -110,26 +111,38 @@ def prove(app: Any, decision_id: str, checkpoint_path: str | None = None) -> dic
 
 
 def verify_stream(app: Any, aggregate_id: UUID) -> dict[int, str]:
-    """For each event of one stream (by version): `verified` when its stored bytes match its seal."""
+    """For each event of one stream (by version): `verified` when its stored bytes match its seal.
+
+    `NO SEAL` when it has none, `MISMATCH` when they differ, or when a stored value is NULL or (on SQLite)
+    was stored with another type: a damaged row is marked, never a crash.
+    """
     marks: dict[int, str] = {}
     table = app.recorder.events_table_name
     with cursor(app) as (c, dialect, schema):
         if dialect == "postgres":
-            c.execute(f'SELECT notification_id, originator_version, topic, state FROM "{schema}"."{table}" '
-                      "WHERE originator_id = %s ORDER BY originator_version", (aggregate_id,))
+            c.execute(f'SELECT e.originator_version, e.topic, e.state, s.event_hash, true '
+                      f'FROM "{schema}"."{table}" e LEFT JOIN "{schema}".ledger_seals s '
+                      "ON s.position = e.notification_id WHERE e.originator_id = %s ORDER BY e.notification_id",
+                      (aggregate_id,))
         else:
-            c.execute(f"SELECT rowid, originator_version, topic, state FROM {table} WHERE originator_id = ? "
-                      "ORDER BY originator_version", (aggregate_id.hex,))
-        rows = c.fetchall()
-        for position, version, topic, state in rows:
-            seal = sealing.seal_of(c, dialect, int(position), schema)
-            if seal is None:
-                marks[version] = "NO SEAL"
-            elif seal.event_hash != event_hash(aggregate_id.hex, version, topic, bytes(state)):
-                marks[version] = "MISMATCH"
-            else:
-                marks[version] = "verified"
+            c.execute("SELECT e.originator_version, CAST(e.topic AS BLOB), CAST(e.state AS BLOB), "
+                      "CAST(s.event_hash AS BLOB), typeof(e.originator_version) = 'integer' AND "
+                      "typeof(e.topic) = 'text' AND typeof(e.state) = 'blob' AND typeof(s.event_hash) IN "
+                      f"('blob', 'null') FROM {table} e LEFT JOIN ledger_seals s ON s.position = e.rowid "
+                      "WHERE e.originator_id = ? ORDER BY e.rowid", (aggregate_id.hex,))
+        for version, topic, state, sealed, typed in c.fetchall():
+            marks[version] = "NO SEAL" if sealed is None else "verified" if typed and _matches(
+                aggregate_id, version, topic, state, sealed) else "MISMATCH"
     return marks
+
+
+def _matches(aggregate_id: UUID, version: Any, topic: Any, state: Any, sealed: Any) -> bool:
+    """Whether the stored values hash to the sealed event hash (False when they cannot be hashed at all)."""
+    try:
+        top = topic.decode() if isinstance(topic, bytes) else topic
+        return bytes(sealed) == event_hash(aggregate_id.hex, version, top, bytes(state))
+    except (AttributeError, TypeError, ValueError, OverflowError, struct.error):
+        return False
 
 
 def _position_of(c: Any, dialect: str, schema: str | None, decision_id: str) -> int:

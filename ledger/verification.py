@@ -3,6 +3,7 @@ compare them with the seals, nodes and head, and check the recomputed tree again
 from __future__ import annotations
 
 import hashlib
+import struct
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -11,14 +12,14 @@ from ledger.checkpoint import parse_checkpoint
 from ledger.integrity import (
     EMPTY_ROOT, GENESIS, _EVENT_HEADER, _EVENT_TAG, node_of_key, root_from_frontier, unpack_frontier,
 )
-from ledger.sealing import Dialect, StoredHead, qualify, sql, stored_head
+from ledger.seal_reader import DbReader, Joined
+from ledger.sealing import Dialect, StoredHead
 
-PAGE = 5000
-MIN_KEY = -(1 << 63)
-UUID_OID = 2950
 SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+UNREADABLE = bytes(32)  # stands in for the hash of a row that cannot be hashed; no seal holds it
 EventRow = tuple[int, str, int, str, bytes]
 SealTuple = tuple[int, int, str, int, bytes, bytes]
+Bad = tuple[int, int, str]
 
 
 @dataclass
@@ -54,7 +55,7 @@ class VerifyReport:
 
 
 class SealSource(Protocol):
-    """Where the verifier reads what was sealed."""
+    """Where the verifier reads what was sealed (in memory, for `verify_log`)."""
 
     def head(self) -> StoredHead | None:
         """The stored head row."""
@@ -66,86 +67,110 @@ class SealSource(Protocol):
         """Every stored interior node as (node_key, hash), in key order."""
 
 
+class Reader(Protocol):
+    """What the one-pass check reads: see `ledger.seal_reader.DbReader`."""
+
+    def head(self) -> StoredHead | str | None: ...
+    def rows(self) -> Iterable[Iterable[Joined]]: ...
+    def nodes(self) -> Iterator[tuple[int, Any]]: ...
+    def seal_count(self) -> int: ...
+    def first_orphan(self, before: int | None) -> tuple[int, Any, Any, Any] | None: ...
+    def seal_identity(self, position: int) -> tuple[Any, Any] | None: ...
+    def damage(self, position: int) -> str | None: ...
+
+
 def verify_log(
     events: Iterable[EventRow], source: SealSource, checkpoint_sizes: Iterable[int] = ()
 ) -> VerifyReport:
     """One pass over (position, originator_id, version, topic, state) rows in position order."""
-    sha, pack, tag = hashlib.sha256, _EVENT_HEADER, _EVENT_TAG
-    wanted = set(checkpoint_sizes)
-    head = source.head()
-    seal_iter = iter(source.seals())
-    node_iter = iter(source.nodes())
-    stored_node = next(node_iter, None)
-    roots_at: dict[int, bytes] = {0: EMPTY_ROOT} if 0 in wanted else {}
+    return check_log(_MemoryReader(events, source), checkpoint_sizes)
+
+
+def check_log(reader: Reader, checkpoint_sizes: Iterable[int] = ()) -> VerifyReport:
+    """Recompute everything from `reader`'s rows; report the first position where the seals disagree."""
+    sha, pack, tag, unreadable = hashlib.sha256, _EVENT_HEADER, _EVENT_TAG, UNREADABLE
+    sizes = set(checkpoint_sizes)
+    wanted = iter(sorted(s for s in sizes if s > 0))
+    next_wanted = next(wanted, -1)
+    roots_at: dict[int, bytes] = {0: EMPTY_ROOT} if 0 in sizes else {}
     positions_at: dict[int, int] = {}
+    head = reader.head()
+    node_iter = reader.nodes()
+    stored_node = next(node_iter, None)
     frontier: list[bytes] = []
     pop, push = frontier.pop, frontier.append
-    topics: dict[str, bytes] = {}
-    size, chain, last_position = 0, GENESIS, 0
-    bad: tuple[int, int, str] | None = None
-    seal = next(seal_iter, None)
-    for position, originator_id, version, topic, state in events:
-        oid = originator_id.encode()
-        top = topics.get(topic)
-        if top is None:
-            top = topics[topic] = topic.encode()
-        digest = sha(pack(tag, len(oid), version, len(top), len(state)) + oid + top + state).digest()
-        chain = sha(b"\x02" + chain + digest).digest()
-        checking = bad is None
-        if checking:
-            if seal is None or seal[0] > position:
-                bad = (position, size, f"event at position {position} ({originator_id} v{version}) "
-                                       "has no seal: it was inserted after sealing")
-            elif seal[0] < position:
-                bad = _gone(seal)
-            else:
-                bad = _compare(seal, position, size, originator_id, version, digest, chain)
-                seal = next(seal_iter, None)
-        node = sha(b"\x00" + digest).digest()
-        if size & 1:
-            index, key = size, size << 6
-            while index & 1:
-                node = sha(b"\x01" + pop() + node).digest()
-                index >>= 1
-                key += 1
-                if checking and bad is None:
-                    if stored_node is not None and stored_node[0] == key and stored_node[1] == node:
-                        stored_node = next(node_iter, None)
-                    else:
-                        bad = (position, size, f"{_node_problem(stored_node, key)} "
-                                               f"(completed by the event at position {position})")
-        push(node)
-        size += 1
-        last_position = position
-        if size in wanted:
-            roots_at[size], positions_at[size] = root_from_frontier(frontier), position
-    report = VerifyReport(size, root_from_frontier(frontier), chain, head.size if head else 0,
-                          roots_at=roots_at, positions_at=positions_at)
+    topics: dict[Any, bytes] = {}
+    size, chain, position = 0, GENESIS, 0
+    bad: Bad | None = None
+    for page in reader.rows():
+        for position, originator_id, version, topic, state, leaf, sealed, sealed_chain in page:
+            try:
+                oid = originator_id.encode()
+                top = topics.get(topic)
+                if top is None:
+                    top = topics[topic] = topic.encode()
+                digest = sha(pack(tag, len(oid), version, len(top), len(state)) + oid + top + state).digest()
+            except (AttributeError, TypeError, struct.error, OverflowError):
+                digest = unreadable
+            chain = sha(b"\x02" + chain + digest).digest()
+            if bad is None and (sealed != digest or sealed_chain != chain or leaf != size or digest is unreadable):
+                bad = _explain(reader, position, size, originator_id, version, digest, leaf, sealed)
+            node = sha(b"\x00" + digest).digest()
+            if size & 1:
+                index, key = size, size << 6
+                while index & 1:
+                    node = sha(b"\x01" + pop() + node).digest()
+                    index >>= 1
+                    key += 1
+                    if bad is None:
+                        if stored_node is not None and stored_node[0] == key and stored_node[1] == node:
+                            stored_node = next(node_iter, None)
+                        else:
+                            bad = (position, size, f"{_node_problem(stored_node, key)} "
+                                                   f"(completed by the event at position {position})")
+            push(node)
+            size += 1
+            if size == next_wanted:
+                roots_at[size], positions_at[size] = root_from_frontier(frontier), position
+                next_wanted = next(wanted, -1)
+    last_position = position
+    if bad is not None or reader.seal_count() != size:
+        orphan = reader.first_orphan(None if bad is None else bad[0])
+        if orphan is not None:
+            bad = _gone(orphan)
     if bad is None:
-        bad = _check_end(seal, stored_node, head, size, last_position, chain, frontier)
+        bad = _check_end(stored_node, head, size, last_position, chain, frontier)
+    report = VerifyReport(size, root_from_frontier(frontier), chain, head.size if isinstance(head, StoredHead) else 0,
+                          roots_at=roots_at, positions_at=positions_at)
     if bad is not None:
         report.first_bad_position, report.first_bad_leaf, report.reason = bad
     return report
 
 
-def _compare(seal: SealTuple, position: int, size: int, originator_id: str, version: int,
-             digest: bytes, chain: bytes) -> tuple[int, int, str] | None:
-    """Why the seal at `position` does not match the recomputed event, or None."""
-    if seal[4] != digest:
-        if (seal[2], seal[3]) != (originator_id, version):
-            return (position, size, f"event at position {position} is {originator_id} v{version} "
-                                    f"but the seal names {seal[2]} v{seal[3]}: rows were moved or swapped")
-        return (position, size, f"event at position {position} ({originator_id} v{version}) does not match "
-                                "its seal: its topic or state bytes were changed")
-    if seal[1] != size:
-        return (position, size, f"seal at position {position} has leaf index {seal[1]}, expected {size}: "
+def _explain(reader: Reader, position: int, size: int, originator_id: Any, version: Any, digest: bytes,
+             leaf: Any, sealed: Any) -> Bad:
+    """Why the event at `position` does not match its seal (called once, for the first one)."""
+    who = f"{originator_id} v{version}"
+    if sealed is None:
+        return (position, size, f"event at position {position} ({who}) has no seal: it was inserted after sealing")
+    damage = reader.damage(position)
+    if damage or digest is UNREADABLE:
+        return (position, size, f"event at position {position} was changed outside the ledger: "
+                                f"{damage or 'it cannot be read as it was sealed'}")
+    if sealed != digest:
+        named = reader.seal_identity(position)
+        if named is not None and tuple(named) != (originator_id, version):
+            return (position, size, f"event at position {position} is {who} but the seal names "
+                                    f"{named[0]} v{named[1]}: rows were moved or swapped")
+        return (position, size, f"event at position {position} ({who}) does not match its seal: "
+                                "its topic or state bytes were changed")
+    if leaf != size:
+        return (position, size, f"seal at position {position} has leaf index {leaf}, expected {size}: "
                                 "an earlier sealed event was removed together with its seal")
-    if seal[5] != chain:
-        return (position, size, f"hash chain breaks at position {position}: seals before it were rewritten")
-    return None
+    return (position, size, f"hash chain breaks at position {position}: seals before it were rewritten")
 
 
-def _node_problem(stored: tuple[int, bytes] | None, key: int) -> str:
+def _node_problem(stored: tuple[int, Any] | None, key: int) -> str:
     """Why the next stored node is not the recomputed node `key`."""
     level, idx = node_of_key(key)
     if stored is None or stored[0] > key:
@@ -155,22 +180,22 @@ def _node_problem(stored: tuple[int, bytes] | None, key: int) -> str:
     return f"Merkle node ({level}, {idx}) does not match the events under it"
 
 
-def _gone(seal: SealTuple) -> tuple[int, int, str]:
+def _gone(seal: tuple[int, Any, Any, Any]) -> Bad:
     """A seal whose event is missing."""
     return (seal[0], seal[1], f"position {seal[0]} was sealed ({seal[2]} v{seal[3]}) "
                               "but its event is gone: it was deleted")
 
 
 def _check_end(
-    seal: SealTuple | None, stored_node: tuple[int, bytes] | None, head: StoredHead | None,
+    stored_node: tuple[int, Any] | None, head: StoredHead | str | None,
     size: int, last_position: int, chain: bytes, frontier: list[bytes],
-) -> tuple[int, int, str] | None:
-    """After the last event: leftover seals and nodes, and the head row."""
-    if seal is not None:
-        return _gone(seal)
+) -> Bad | None:
+    """After the last event: the head row and leftover nodes."""
+    after = last_position + 1
+    if isinstance(head, str):
+        return (after, size, f"the seal head is damaged: {head}")
     if head is None:
         return None if size == 0 else (last_position, 0, "the seal head row is missing")
-    after = last_position + 1
     recorded = f"the seal head records {head.size} events up to position {head.last_position}"
     if head.size > size:
         return (after, size, f"{recorded} but the log ends with {size} at position {last_position}: "
@@ -189,6 +214,61 @@ def _check_end(
         return (after, size, "Merkle node ({}, {}) is stored but no event completes it".format(
             *node_of_key(stored_node[0])))
     return None
+
+
+class _MemoryReader:
+    """A Reader over in-memory events and a SealSource, joining them by position."""
+
+    def __init__(self, events: Iterable[EventRow], source: SealSource) -> None:
+        self.events, self.source = events, source
+        self.orphans: list[SealTuple] = []
+        self.identities: dict[int, tuple[str, int]] = {}
+        self.count = 0
+
+    def head(self) -> StoredHead | None:
+        return self.source.head()
+
+    def nodes(self) -> Iterator[tuple[int, bytes]]:
+        return iter(self.source.nodes())
+
+    def rows(self) -> Iterable[Iterable[Joined]]:
+        return [self._joined()]
+
+    def _joined(self) -> Iterator[Joined]:
+        seals = iter(self.source.seals())
+        seal = next(seals, None)
+        for position, oid, version, topic, state in self.events:
+            while seal is not None and seal[0] < position:
+                self._keep(seal, orphan=True)
+                seal = next(seals, None)
+            if seal is not None and seal[0] == position:
+                self._keep(seal)
+                yield position, oid, version, topic, state, seal[1], seal[4], seal[5]
+                seal = next(seals, None)
+            else:
+                yield position, oid, version, topic, state, None, None, None
+        while seal is not None:
+            self._keep(seal, orphan=True)
+            seal = next(seals, None)
+
+    def _keep(self, seal: SealTuple, orphan: bool = False) -> None:
+        self.count += 1
+        self.identities[seal[0]] = (seal[2], seal[3])
+        if orphan:
+            self.orphans.append(seal)
+
+    def seal_count(self) -> int:
+        return self.count
+
+    def first_orphan(self, before: int | None) -> tuple[int, Any, Any, Any] | None:
+        found = [s for s in self.orphans if before is None or s[0] < before]
+        return (found[0][0], found[0][1], found[0][2], found[0][3]) if found else None
+
+    def seal_identity(self, position: int) -> tuple[Any, Any] | None:
+        return self.identities.get(position)
+
+    def damage(self, position: int) -> str | None:
+        return None
 
 
 def check_against_checkpoints(
@@ -224,82 +304,43 @@ def check_against_checkpoint(report: VerifyReport, checkpoint: dict[str, Any]) -
     return check_against_checkpoints(report, [checkpoint])[0]
 
 
-class DbSealSource:
-    """A SealSource reading the seal tables through a DB-API connection, in pages."""
-
-    def __init__(self, connection: Any, dialect: Dialect, schema: str | None = None) -> None:
-        self.connection, self.dialect, self.schema = connection, dialect, schema
-        self.sql = sql(dialect, schema)
-
-    def head(self) -> StoredHead | None:
-        return stored_head(_cursor(self.connection, self.dialect), self.dialect, self.schema)
-
-    def nodes(self) -> Iterator[tuple[int, bytes]]:
-        return _pages(_cursor(self.connection, self.dialect), self.sql.nodes_page)
-
-    def seals(self) -> Iterator[SealTuple]:
-        return _pages(_cursor(self.connection, self.dialect), self.sql.seals_page)
-
-
-def _cursor(connection: Any, dialect: Dialect) -> Any:
-    """A cursor returning tuples."""
-    if dialect == "postgres":
-        from psycopg.rows import tuple_row
-        return connection.cursor(row_factory=tuple_row)
-    return connection.cursor()
-
-
-def _pages(cursor: Any, statement: str) -> Iterator[Any]:
-    """Every row of `statement` (keyed on its first column, with params key > ? and LIMIT ?), page by page."""
-    after = MIN_KEY
-    while True:
-        cursor.execute(statement, (after, PAGE))
-        rows = cursor.fetchall()
-        yield from rows
-        if len(rows) < PAGE:
-            return
-        after = rows[-1][0]
-
-
-def iter_events(connection: Any, dialect: Dialect, table: str, schema: str | None = None) -> Iterator[EventRow]:
-    """(position, originator_id, version, topic, state) of every stored event, in position order, in pages.
-
-    On PostgreSQL a uuid originator_id is read as 32 hex digits, the form SQLite stores and seals cover.
-    """
-    cursor, name = _cursor(connection, dialect), qualify(table, schema)
-    if dialect == "sqlite":
-        position, oid, mark = "rowid", "originator_id", "?"
-    else:
-        cursor.execute(f"SELECT originator_id FROM {name} LIMIT 0")
-        uuid_type = cursor.description[0].type_code == UUID_OID
-        position, mark = "notification_id", "%s"
-        oid = "replace(originator_id::text, '-', '')" if uuid_type else "originator_id"
-    return _pages(cursor, f"SELECT {position}, {oid}, originator_version, topic, state FROM {name} "
-                          f"WHERE {position} > {mark} ORDER BY {position} LIMIT {mark}")
-
-
 def verify(
     connection: Any, dialect: Dialect, events_table: str, checkpoints: Sequence[dict[str, Any]] = (),
     schema: str | None = None,
 ) -> VerifyReport:
     """Verify the log in one read snapshot, and against `checkpoints` (whose signatures were checked)."""
     sizes = [parse_checkpoint(cp)[0] for cp in checkpoints]
-    source = DbSealSource(connection, dialect, schema)
     if dialect == "sqlite":
         began = not connection.in_transaction
         if began:
             connection.execute("BEGIN")
         try:
-            report = verify_log(iter_events(connection, dialect, events_table, schema), source, sizes)
+            report = _confirmed(connection, events_table, sizes) if schema is None else None
+            if report is None:
+                report = check_log(DbReader(connection, dialect, events_table, schema), sizes)
         finally:
             if began:
                 connection.rollback()
     else:
         from psycopg.pq import TransactionStatus
+
         idle = connection.info.transaction_status == TransactionStatus.IDLE
         with connection.transaction():
             if idle:
-                _cursor(connection, dialect).execute(SNAPSHOT)
-            report = verify_log(iter_events(connection, dialect, events_table, schema), source, sizes)
+                connection.execute(SNAPSHOT)
+            report = check_log(DbReader(connection, dialect, events_table, schema), sizes)
     report.checkpoints = check_against_checkpoints(report, checkpoints)
     return report
+
+
+def _confirmed(connection: Any, events_table: str, sizes: Sequence[int]) -> VerifyReport | None:
+    """The report of an intact large SQLite log, confirmed on two processes; None to run the exact pass."""
+    from ledger import parallel_verify
+
+    path = parallel_verify.usable(connection)
+    found = parallel_verify.confirm(connection, path, events_table, sizes) if path else None
+    if found is None:
+        return None
+    head, (size, _, chain, frontier, roots_at, positions_at) = found
+    return VerifyReport(size, root_from_frontier(frontier), chain, head.size, roots_at=roots_at,
+                        positions_at=positions_at)

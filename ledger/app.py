@@ -11,8 +11,7 @@ from typing import Any
 from uuid import UUID
 
 import psycopg
-from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import Snapshot
+from eventsourcing.application import Application
 from eventsourcing.persistence import MapperDeserialisationError, PersistenceError, StoredEvent, Transcoder
 
 from ledger.aggregate import Subject
@@ -21,6 +20,7 @@ from ledger.errors import NotFound, StorageError
 from ledger.events import decision_of
 from ledger.facts import Fact, known_at
 from ledger.importer import Importer, ImportReport, Line
+from ledger.loader import SubjectLoader
 from ledger.post import LeadershipPost
 from ledger.store import Database, parse_url, storage_failure
 from ledger.transcoder import MsgpackTranscoder
@@ -44,6 +44,7 @@ class CadreLedger(Application):
         if snapshot_interval is not None:
             self.snapshot_interval = snapshot_interval
         settings = {**self.database.env(), "IS_SNAPSHOTTING_ENABLED": "y", **cipher_settings(), **(env or {})}
+        self.loader = SubjectLoader(self, self.snapshot_interval)
         try:
             if self.database.kind == "postgresql":  # the server's own reason at once, not the pool's after 10 s
                 self.database.connect().close()
@@ -64,17 +65,13 @@ class CadreLedger(Application):
         return self.recorder.decision_hashes(ids)  # type: ignore[attr-defined]
 
     def load_subject(self, agg_id: UUID) -> Subject | None:
-        """The aggregate with this id, or None."""
+        """The aggregate with this id, or None. It is shared with a cache: never mutate what it returns."""
         try:
-            subject = self.repository.get(agg_id)
-        except AggregateNotFoundError:
-            return None
+            return self.loader.load(agg_id)
         except MapperDeserialisationError as e:
             hint = (f"check {CIPHER_KEY_ENV}: the ledger is encrypted with another key, or not at all"
                     if "MAC" in str(e) or "ecrypt" in str(e) or self.mapper.cipher else "run `cadre-ledger verify`")
             raise StorageError(f"cannot read the stored events of {agg_id}: {_reason(e)}; {hint}") from None
-        self._snapshot_if_due(subject)
-        return subject
 
     def write_events(self, pending: Sequence[PendingEvent]) -> None:
         """Encode and store events built by a `Workspace`, with their decision-index rows, in ONE transaction."""
@@ -89,15 +86,6 @@ class CadreLedger(Application):
             stored.append(StoredEvent(originator_id=p.originator_id, originator_version=p.version, topic=p.topic,
                                       state=state))
         self.recorder.insert_events(stored, decisions=[p.index for p in pending])
-
-    def _snapshot_if_due(self, subject: Subject) -> None:
-        """Take a snapshot on read when the stream has grown by the snapshot interval since the last one."""
-        if subject.version < self.snapshot_interval or self.snapshots is None:
-            return
-        latest = self.snapshots.recorder.select_events(subject.id, desc=True, limit=1)
-        since = latest[0].originator_version if latest else 0
-        if subject.version - since >= self.snapshot_interval:
-            self.snapshots.put([Snapshot.take(subject)])
 
     # --- reading -----------------------------------------------------------------------------
     def facts(self, cls: type[Subject], key: str, at: datetime | None = None) -> list[Fact]:

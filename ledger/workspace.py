@@ -71,7 +71,8 @@ class Workspace:
         agg_id = cls.id_for(key)
         if agg_id not in self._streams:
             found = self._load(agg_id)
-            self._streams[agg_id] = None if found is None else Stream(cls, key, agg_id, found.version, found.facts)
+            self._streams[agg_id] = None if found is None else Stream(cls, key, agg_id, found.version,
+                                                                      list(found.facts))
         return self._streams[agg_id]
 
     def cadre_facts(self, cadre: str) -> Sequence[Fact] | None:

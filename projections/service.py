@@ -1,6 +1,7 @@
 """The read models of one ledger: bring them up to date, rebuild them, and answer cross-cadre queries."""
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -56,6 +57,7 @@ class ReadModels:
             facts = known_at(subject.facts, at) if subject is not None else []
             if not facts:
                 continue
+            subject = copy.copy(subject)  # loaded subjects are shared with the loader's cache
             subject.facts = facts
             for table, values in runner.rows_for(self.app, subject).items():
                 derived[table] += values

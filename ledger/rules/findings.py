@@ -5,7 +5,7 @@ from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from datetime import date
 from itertools import accumulate, compress
-from operator import itemgetter, lt, methodcaller, or_
+from operator import itemgetter, methodcaller, or_
 
 from ledger.errors import RuleViolation
 from ledger.facts import Fact
@@ -57,11 +57,12 @@ def _retroactive_additions(facts: Sequence[Fact]) -> Iterator[tuple[int, list[Fa
     at once whether anything is added there."""
     ons, types = list(map(_ON, facts)), list(map(_TYPE, facts))
     retro = list(map(RETROACTIVE_WHATEVER_THEIR_DATE.__contains__, types))
-    if sorted(ons) == ons:  # recorded in valid-time order: nothing is backdated
-        candidates = list(compress(range(len(facts)), retro))
-    else:
-        backdated = [False, *map(lt, ons[1:], accumulate(ons, max))]
-        candidates = list(compress(range(len(facts)), map(or_, retro, backdated)))
+    candidates, latest = [], date.min
+    for index, on in enumerate(ons):
+        if on < latest or retro[index]:
+            candidates.append(index)
+        if on > latest:
+            latest = on
     if not candidates:
         return
     earliest_after = list(accumulate((ons[j] for j in reversed(candidates)), min))[::-1]

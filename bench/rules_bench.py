@@ -1,23 +1,23 @@
 """Micro-benchmark of the rules engine: `compute_status` and `check_decision` on realistic cadres.
 
-Run:  /work/venv/bin/python bench/rules_bench.py [--quick] [--sizes 50,200,500] [--seed 7]
+Run:  /work/venv/bin/python bench/rules_bench.py [--quick] [--sizes 50,200,500] [--seed 7] [--clock cpu]
 
-Builds synthetic cadres of about 50, 200 and 500 facts (annual assessments, trainings, performance
-entries, commendations, evaluations, rank promotions, appointments, a few sanctions, measures,
-exemptions, corrections, an investigation and a report lifecycle, in the shapes of `ledger/examples.py`)
-and prints, per size:
+Builds synthetic cadres of 50, 200 and 500 facts (annual assessments, trainings, performance entries,
+commendations, evaluations, rank promotions, appointments, a few sanctions, measures, an exemption, a
+variation, a retraction, an investigation and a report lifecycle, in the shapes of `ledger/examples.py`;
+about 3% of the routine facts are recorded two months late) and prints, per cadre:
 
-- `compute_status` as of the day after the last fact: median and p99 of many calls on a fresh copy of
-  the fact list (nothing reused between calls), and on the same list (what a caller that keeps its list
-  gets);
-- the read-model pattern: `compute_status` once per as-of stretch (`projections.derive.stretches`),
-  as events per second;
-- an import of the whole cadre: `check_decision` before each checked decision on the growing list,
-  amortised per call (all checked types, and assessments alone);
-- one check of the next assessment, sanction and rank promotion on the full list (fresh copy each call).
+- `compute_status` as of the day after the last fact, on a fresh copy of the fact list each call
+  (what `show` does) and on the same list again (the view of the list is reused);
+- the read models' pattern: a fresh list, then `compute_status` once per as-of stretch
+  (`projections.derive.stretches`), as events per second;
+- an import of the whole cadre: `check_decision` before each checked decision against the growing list
+  of the facts before it, amortised per call (all checked types, then per type);
+- one check of the next assessment, sanction and rank promotion against a fresh copy of the full list.
 
 Ratios are against a raw baseline measured in the same run: sorting the cadre's facts by (on, seq).
-If `ledger.demo` offers `generate(cadres, years, seed)`, its cadres are measured too. Never asserts.
+If `ledger.demo` offers `generate(cadres, years, seed)`, two of its cadres (the median and the largest)
+are measured too, and its whole province is imported and read once. Never asserts.
 """
 from __future__ import annotations
 
@@ -40,6 +40,7 @@ from ledger.facts import Fact  # noqa: E402
 from ledger.rules.checks import CHECKED_TYPES, check_decision  # noqa: E402
 from ledger.rules.ladders import next_rank_up  # noqa: E402
 from ledger.rules.status import compute_status  # noqa: E402
+from projections.derive import stretches  # noqa: E402
 
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
 RANKS_UP = ["staff-2", "staff-1", "principal-staff-4", "principal-staff-3", "principal-staff-2",
@@ -57,7 +58,8 @@ class CadreBuilder:
     def add(self, type_: str, on: date, recorded_on: date | None = None, **fields: Any) -> str:
         """Add a decision effective `on`, recorded on `recorded_on` (default: `on`); return its id."""
         ident = f"{self.cadre}-{type_}-{len(self.items) + 1}"
-        self.items.append((recorded_on or on, len(self.items), {"id": ident, "type": type_, "on": on, **fields}))
+        decision = {"id": ident, "type": type_, "on": on, **fields}
+        self.items.append((recorded_on or on, len(self.items), decision))
         return ident
 
     def facts(self, limit: int) -> list[Fact]:
@@ -65,8 +67,8 @@ class CadreBuilder:
         ordered = sorted(self.items, key=lambda item: (item[0], item[1]))[:limit]
         out = []
         for seq, (_, _, decision) in enumerate(ordered, start=1):
-            out.append({"recorded_at": EPOCH + timedelta(hours=seq), "seq": seq, "actor": "bench", "doc": None,
-                        "authority": None, "note": None, "case": None, "override_reason": None,
+            out.append({"recorded_at": EPOCH + timedelta(hours=seq), "seq": seq, "actor": "bench",
+                        "doc": None, "authority": None, "note": None, "case": None, "override_reason": None,
                         "cadre": self.cadre, **decision})
         return out
 
@@ -91,8 +93,8 @@ def build_cadre(size: int, seed: int) -> list[Fact]:
             b.add("investigation-close", date(year, 6, 30), case=f"C-{year}", outcome="sanctioned")
             demerit = b.add("sanction", date(year, 6, 30), kind="demerit", authority_kind="supervisory",
                             case=f"C-{year}")
-            b.add("exemption", date(year, 9, 1), target=demerit, outcome="reduced", ground="pilot-inexperience",
-                  replacement="warning")
+            b.add("exemption", date(year, 9, 1), target=demerit, outcome="reduced",
+                  ground="pilot-inexperience", replacement="warning")
         if offset == years // 2:
             measured_years.add(year)
             admonition = b.add("org-handling", date(year, 3, 10), kind="admonition")
@@ -116,8 +118,8 @@ def build_cadre(size: int, seed: int) -> list[Fact]:
             b.add("rank-promotion", date(year, 3, 1), rank=RANKS_UP[rank])
         if offset % 6 == 5 and level + 1 < len(LEVELS_UP):
             level += 1
-            b.add("appointment", date(year, 9, 1), post=f"{LEVELS_UP[level]} post", post_level=LEVELS_UP[level],
-                  path="regular")
+            b.add("appointment", date(year, 9, 1), post=f"{LEVELS_UP[level]} post",
+                  post_level=LEVELS_UP[level], path="regular")
         if offset % 2 == 1:
             below = offset == 5
             b.add("democratic-evaluation", date(year, 6, 30), valid=60, excellent=20 if not below else 10,
@@ -142,14 +144,18 @@ def build_cadre(size: int, seed: int) -> list[Fact]:
     return b.facts(size)
 
 
+CLOCKS: dict[str, Callable[[], float]] = {"wall": time.perf_counter, "cpu": time.process_time}
+clock = time.perf_counter
+
+
 def timed(call: Callable[[], Any], runs: int, budget: float) -> list[float]:
     """Seconds per call for up to `runs` calls (at least 5) within about `budget` seconds."""
     out: list[float] = []
     stop = time.perf_counter() + budget
     while len(out) < runs and (len(out) < 5 or time.perf_counter() < stop):
-        start = time.perf_counter()
+        start = clock()
         call()
-        out.append(time.perf_counter() - start)
+        out.append(clock() - start)
     return out
 
 
@@ -159,7 +165,7 @@ def p99(samples: Sequence[float]) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
 
 
-def quietly(facts: Sequence[Fact], new: Fact) -> bool:
+def refused(facts: Sequence[Fact], new: Fact) -> bool:
     """Run one check; True when it refused."""
     try:
         check_decision(facts, new)
@@ -174,9 +180,9 @@ def import_cadre(facts: Sequence[Fact]) -> dict[str, list[float]]:
     spent: dict[str, list[float]] = {}
     for fact in facts:
         if fact["type"] in CHECKED_TYPES:
-            start = time.perf_counter()
-            quietly(grown, fact)
-            spent.setdefault(fact["type"], []).append(time.perf_counter() - start)
+            start = clock()
+            refused(grown, fact)
+            spent.setdefault(fact["type"], []).append(clock() - start)
         grown.append(fact)
     return spent
 
@@ -185,21 +191,26 @@ def next_decisions(facts: Sequence[Fact]) -> dict[str, Fact]:
     """The next assessment, sanction and rank promotion after the last fact (unrecorded drafts)."""
     last = max(f["on"] for f in facts)
     ranks = [f["rank"] for f in facts if f["type"] in ("register", "rank-promotion") and f.get("rank")]
-    target = next_rank_up(ranks[-1]) if ranks else None
-    base = {"recorded_at": facts[-1]["recorded_at"] + timedelta(hours=1), "seq": len(facts) + 1, "actor": "bench",
-            "doc": None, "authority": None, "note": None, "case": None, "override_reason": None,
-            "cadre": facts[0]["cadre"], "on": last + timedelta(days=30)}
+    base = {"recorded_at": facts[-1]["recorded_at"] + timedelta(hours=1), "seq": len(facts) + 1,
+            "actor": "bench", "doc": None, "authority": None, "note": None, "case": None,
+            "override_reason": None, "cadre": facts[0]["cadre"], "on": last + timedelta(days=30)}
     return {
-        "assessment": {**base, "id": "next-assessment", "type": "assessment", "year": last.year, "grade": "competent"},
+        "assessment": {**base, "id": "next-assessment", "type": "assessment", "year": last.year,
+                       "grade": "competent"},
         "sanction": {**base, "id": "next-sanction", "type": "sanction", "kind": "warning",
                      "authority_kind": "supervisory"},
         "rank-promotion": {**base, "id": "next-rank", "type": "rank-promotion",
-                           "rank": target or "inspector-1"},
+                           "rank": (next_rank_up(ranks[-1]) if ranks else None) or "inspector-1"},
     }
 
 
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:9.3f}"
+def row(what: str, samples: Sequence[float] | float, raw: float, extra: str = "") -> None:
+    """One line of the table: median and p99 in ms, the median as a multiple of the raw baseline."""
+    if isinstance(samples, float):
+        med, high = samples, ""
+    else:
+        med, high = statistics.median(samples), f"{p99(samples) * 1000:9.3f}"
+    print(f"  {what:<46}{med * 1000:9.3f} {high:>9}{med / raw:9.1f}  {extra}".rstrip())
 
 
 def measure(label: str, facts: list[Fact], quick: bool) -> None:
@@ -207,88 +218,96 @@ def measure(label: str, facts: list[Fact], quick: bool) -> None:
     runs, budget = (60, 1.5) if quick else (400, 6.0)
     as_of = max(f["on"] for f in facts) + timedelta(days=1)
     raw = statistics.median(timed(lambda: sorted(facts, key=lambda f: (f["on"], f["seq"])), 2000, 0.5))
-    fresh = timed(lambda: compute_status(list(facts), as_of), runs, budget)
-    same = timed(lambda: compute_status(facts, as_of), runs, budget)
     print(f"\n{label}: {len(facts)} facts; raw baseline (sort by on, seq) {raw * 1e6:.1f} µs")
-    print(f"  {'what':<44}{'median ms':>10}{'p99 ms':>10}{'× raw':>10}")
-    for name, samples in (("compute_status, fresh list each call", fresh), ("compute_status, same list", same)):
-        med = statistics.median(samples)
-        print(f"  {name:<44}{ms(med)} {ms(p99(samples))}{med / raw:10.0f}")
-    stretch_count = 0
-    try:
-        from projections.derive import stretches
-        ats = [at for _, _, at in stretches(facts)]
-        stretch_count = len(ats)
-        def rebuild_cadre() -> None:
-            loaded = list(facts)  # a rebuild reads each cadre's facts afresh, then asks once per stretch
-            for at in ats:
-                compute_status(loaded, at)
-        rebuild = timed(rebuild_cadre, max(5, runs // 10), budget / 2)
-        per_cadre = statistics.median(rebuild)
-        print(f"  {'read models: status per stretch (' + str(stretch_count) + ')':<44}{ms(per_cadre)}"
-              f" {ms(p99(rebuild))}{per_cadre / raw:10.0f}   {len(facts) / per_cadre:,.0f} events/s")
-    except ImportError:
-        pass
-    imports = [import_cadre(facts) for _ in range(3 if quick else 5)]
-    per_type: dict[str, list[float]] = {}
-    for spent in imports:
-        for kind, samples in spent.items():
-            per_type.setdefault(kind, []).append(sum(samples) / len(samples))
-    total_calls = sum(len(samples) for samples in imports[0].values())
-    totals = sorted(sum(sum(s) for s in spent.values()) for spent in imports)
-    amortised = statistics.median(totals) / max(1, total_calls)
-    print(f"  {'import: check_decision per call (' + str(total_calls) + ' calls)':<44}{ms(amortised)}"
-          f" {'':>9}{amortised / raw:10.1f}   {total_calls / statistics.median(totals):,.0f} checks/s")
-    for kind in sorted(per_type):
-        value = statistics.median(per_type[kind])
-        print(f"  {'  of which ' + kind + ' (' + str(len(imports[0][kind])) + ')':<44}{ms(value)}"
-              f" {'':>9}{value / raw:10.1f}")
+    print(f"  {'what':<46}{'med ms':>9} {'p99 ms':>9}{'× raw':>9}")
+    fresh = timed(lambda: compute_status(list(facts), as_of), runs, budget)
+    row("compute_status, fresh list each call", fresh, raw)
+    again = timed(lambda: compute_status(facts, as_of), runs, budget)
+    row("compute_status, same list again", again, raw)
+    ats = [at for _, _, at in stretches(facts)]
+
+    def rebuild() -> None:
+        loaded = list(facts)  # a rebuild reads each cadre's facts afresh, then asks once per stretch
+        for at in ats:
+            compute_status(loaded, at)
+
+    rebuilt = timed(rebuild, max(5, runs // 4), budget / 2)
+    row(f"read models: fresh list, stretches ({len(ats)})", rebuilt, raw,
+        f"{len(facts) / statistics.median(rebuilt):,.0f} events/s")
+    imports = [import_cadre(facts) for _ in range(3 if quick else 7)]
+    calls = sum(len(samples) for samples in imports[0].values())
+    total = statistics.median(sum(map(sum, spent.values())) for spent in imports)
+    row(f"import: check_decision per call ({calls} calls)", total / max(1, calls), raw,
+        f"{calls / total:,.0f} checks/s")
+    for kind in sorted(imports[0]):
+        per_call = statistics.median(sum(spent[kind]) / len(spent[kind]) for spent in imports)
+        row(f"  of which {kind} ({len(imports[0][kind])})", per_call, raw)
     for kind, new in next_decisions(facts).items():
-        samples = timed(lambda: quietly(list(facts), new), runs, budget / 3)
-        med = statistics.median(samples)
-        refused = " (refused)" if quietly(facts, new) else ""
-        print(f"  {'next ' + kind + ' on the full list' + refused:<44}{ms(med)} {ms(p99(samples))}{med / raw:10.1f}")
+        outcome = " (refused)" if refused(facts, new) else ""
+        samples = timed(lambda: refused(list(facts), new), runs, budget / 3)
+        row(f"next {kind}, fresh list{outcome}", samples, raw)
 
 
-def demo_cadres(seed: int) -> list[tuple[str, list[Fact]]]:
-    """The cadres of `ledger.demo.generate(cadres, years, seed)`, when a colleague's generator exists."""
+def demo_province(seed: int) -> dict[str, list[Fact]]:
+    """Each cadre's facts from `ledger.demo.generate(cadres, years, seed)`, if that generator exists."""
     try:
-        demo = importlib.import_module("ledger.demo")
-    except ImportError:
-        return []
-    generate = getattr(demo, "generate", None)
-    if generate is None:
-        return []
+        generate = importlib.import_module("ledger.demo").generate
+    except (ImportError, AttributeError):
+        return {}
     from ledger.decisions import parse
     by_cadre: dict[str, list[Fact]] = {}
-    for raw in generate(cadres=40, years=20, seed=seed):
+    for raw in generate(cadres=60, years=20, seed=seed):
         decision = dict(parse(raw))
-        cadre = decision.get("cadre")
-        if cadre is None:
+        if decision.get("cadre") is None:
             continue
-        facts = by_cadre.setdefault(cadre, [])
+        facts = by_cadre.setdefault(decision["cadre"], [])
         facts.append({"recorded_at": EPOCH + timedelta(seconds=len(facts) + 1), "seq": len(facts) + 1,
                       "actor": "bench", "doc": None, "authority": None, "note": None, "case": None,
                       "override_reason": None, **decision})
-    ranked = sorted(by_cadre.items(), key=lambda item: len(item[1]))
-    if not ranked:
-        return []
-    picks = {ranked[len(ranked) // 2][0], ranked[-1][0]}
-    return [(f"demo cadre {cadre}", facts) for cadre, facts in ranked if cadre in picks]
+    return by_cadre
+
+
+def measure_province(by_cadre: dict[str, list[Fact]], quick: bool) -> None:
+    """Import every cadre of the province once and rebuild its read models once, in total."""
+    facts = sum(len(f) for f in by_cadre.values())
+    checks, spent = 0, 0.0
+    for cadre_facts in by_cadre.values():
+        for samples in import_cadre(cadre_facts).values():
+            checks, spent = checks + len(samples), spent + sum(samples)
+    start = clock()
+    for cadre_facts in by_cadre.values():
+        loaded = list(cadre_facts)
+        for _, _, at in stretches(loaded):
+            compute_status(loaded, at)
+    rebuilt = clock() - start
+    print(f"\ndemo province: {len(by_cadre)} cadres, {facts} facts")
+    print(f"  import: {checks} checks in {spent * 1000:.1f} ms, {checks / spent:,.0f} checks/s, "
+          f"{facts / spent:,.0f} decisions/s counting the unchecked ones as free")
+    print(f"  read models: status per stretch of every cadre in {rebuilt * 1000:.1f} ms, "
+          f"{facts / rebuilt:,.0f} events/s")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    global clock
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs")
     parser.add_argument("--sizes", default="50,200,500", help="cadre sizes in facts")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--clock", choices=sorted(CLOCKS), default="wall",
+                        help="wall time, or this process's CPU time (steadier on a busy machine)")
     args = parser.parse_args()
+    clock = CLOCKS[args.clock]
     import ledger.rules
-    print(f"rules from {Path(ledger.rules.__file__).parent}; Python {sys.version.split()[0]}")
+    print(f"rules from {Path(ledger.rules.__file__).parent}; Python {sys.version.split()[0]}; "
+          f"{args.clock} clock")
     for size in (int(s) for s in args.sizes.split(",")):
         measure(f"synthetic cadre of {size}", build_cadre(size, args.seed), args.quick)
-    for label, facts in demo_cadres(args.seed):
-        measure(label, facts, args.quick)
+    province = demo_province(args.seed)
+    ranked = sorted(province.items(), key=lambda item: len(item[1]))
+    for cadre, facts in [ranked[len(ranked) // 2], ranked[-1]] if ranked else []:
+        measure(f"demo cadre {cadre}", facts, args.quick)
+    if province:
+        measure_province(province, args.quick)
 
 
 if __name__ == "__main__":

@@ -69,7 +69,7 @@ def _with_level(profile: Profile, level: str | None, fact: Fact) -> Profile:
     if level == profile.level_held:
         return evolve(profile, post_level=level)
     return evolve(profile, post_level=level, last_level=level, post_level_since=fact["on"],
-                   post_level_source=fact["id"])
+                  post_level_source=fact["id"])
 
 
 def _with_rank(profile: Profile, rank: str | None, fact: Fact) -> Profile:

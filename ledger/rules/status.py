@@ -9,9 +9,9 @@ from ledger.rules.assessment import compute_grade_effects
 from ledger.rules.bars import PARTY_RIGHTS, is_promotion_barred, is_salary_step_barred
 from ledger.rules.findings import compute_findings
 from ledger.rules.rank import compute_rank_promotion_eligible_on
+from ledger.rules.reuse import view_of
 from ledger.rules.timeline import Restriction
 from ledger.rules.triggers import compute_flags
-from ledger.rules.reuse import view_of
 from ledger.rules.view import CadreView
 
 

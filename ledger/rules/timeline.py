@@ -8,8 +8,8 @@ the new decision's `on`, with exemptions effective on or before it ("Stacking (b
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 
 from ledger.facts import Fact
 from ledger.rules import policy

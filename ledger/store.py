@@ -129,6 +129,8 @@ def storage_failure(db: Database, error: BaseException, doing: str) -> StorageEr
         fix = "free some disk space, or move the ledger to a larger disk"
     elif "readonly" in low or "read-only" in low:
         fix = "make the database file and its directory writable"
+    elif is_contention(error):
+        fix = "another process is writing to it; try again when it has finished"
     elif db.kind == "postgresql":
         fix = "check that the PostgreSQL server is running and reachable, and the URL's host, port and database"
     else:
@@ -184,6 +186,15 @@ class SealingSQLiteRecorder(SQLiteApplicationRecorder):
             f"CREATE UNIQUE INDEX IF NOT EXISTS {DECISIONS_TABLE}_position ON {DECISIONS_TABLE} (position)",
             *sealing.create_table_statements("sqlite"),
         ]
+
+    def create_table(self) -> None:
+        """Create the tables (and the seal head row) in a transaction begun IMMEDIATE.
+
+        Begun deferred, it reads the schema first; when another process commits before its INSERT of the head
+        row, SQLite refuses the upgrade at once ("database is locked") instead of waiting for the lock.
+        """
+        with self.datastore.get_connection(commit=True) as conn, _ImmediateTransaction(conn, commit=True) as c:
+            self._create_table(c)
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         """One write transaction, begun IMMEDIATE so that concurrent writers queue for the lock."""

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from eventsourcing.persistence import IntegrityError, OperationalError
+from eventsourcing.persistence import IntegrityError, InterfaceError, InternalError, OperationalError
 
 from ledger.decisions import Decision, content_hash, parse, with_id
 from ledger.errors import ConcurrencyError, InvalidDecision, LedgerError, RuleViolation, StorageError
@@ -87,6 +87,8 @@ class Importer:
                         f"nothing more was written after {report.recorded:,} decisions; run the import again"
                     ) from None
                 time.sleep(0.05 * 2 ** attempt)
+            except (InterfaceError, InternalError) as e:  # a closed connection, a read-only transaction
+                raise self._storage_failure(e, report) from None
         raise AssertionError("unreachable")
 
     def _storage_failure(self, error: Exception, report: ImportReport) -> StorageError:

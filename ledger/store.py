@@ -127,8 +127,10 @@ def storage_failure(db: Database, error: BaseException, doing: str) -> StorageEr
     low = reason.lower()
     if "full" in low or "no space" in low:
         fix = "free some disk space, or move the ledger to a larger disk"
-    elif "readonly" in low or "read-only" in low:
+    elif ("readonly" in low or "read-only" in low) and db.kind == "sqlite":
         fix = "make the database file and its directory writable"
+    elif "read-only" in low:
+        fix = "connect to the primary server, with a role allowed to write"
     elif is_contention(error):
         fix = "another process is writing to it; try again when it has finished"
     elif db.kind == "postgresql":

@@ -1,12 +1,12 @@
 """A faster confirmation that a large SQLite log is intact, on two processes; any doubt falls back to the exact pass.
 
-A forked child recomputes every event hash from the stored rows and checks it against the seal at the same
-position, with its leaf index. The parent, meanwhile, recomputes the hash chain and the Merkle tree from the
-sealed event hashes and checks the stored chain hashes and nodes. When both agree on the count and last
-position and the head matches, the log is exactly what a single pass would have found intact: every event has
-its seal, no seal lacks its event (equal counts), and the chain and tree over the sealed hashes are the chain
-and tree over the recomputed ones. Anything else (a mismatch, a damaged value, a concurrent append between the
-two snapshots, a failed child) returns None, and the caller runs the exact single pass, which says where.
+A forked child recomputes every event hash from the stored rows and checks it, with the leaf index, against the
+seal at the same position. The parent, meanwhile, recomputes the hash chain and the Merkle tree from the sealed
+event hashes and checks the stored chain hashes and nodes. When both sides agree on the count and last
+position and the head matches, the log is what the exact single pass would have found intact: every event has
+its seal, no seal lacks its event (equal counts), and the chain and tree over the sealed hashes are those over
+the recomputed ones. Anything else (a mismatch, a damaged value, a concurrent append between the two
+snapshots, a failed child) gives None, and the caller runs the exact pass, which says where.
 """
 from __future__ import annotations
 
@@ -15,22 +15,24 @@ import os
 import pickle
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import chain as chained
 from typing import Any
 
 from ledger.integrity import _EVENT_HEADER, _EVENT_TAG, EMPTY_ROOT, GENESIS, root_from_frontier
-from ledger.seal_reader import MIN_KEY, PAGE
+from ledger.seal_reader import PAGE
 from ledger.sealing import HEAD, NODES, SEALS, StoredHead, qualify
 
 PARALLEL_MIN = 50_000
 Tree = tuple[int, int, bytes, list[bytes], dict[int, bytes], dict[int, int]]
+_SEALS, _NODES, _HEAD = qualify(SEALS), qualify(NODES), qualify(HEAD)
 
 
 def usable(connection: sqlite3.Connection) -> str | None:
     """The database file to reopen in a child, when two processes are worth it here; else None."""
     if not hasattr(os, "fork") or threading.active_count() > 1 or len(os.sched_getaffinity(0)) < 2:
         return None
-    row = connection.execute(f"SELECT size FROM {qualify(HEAD)} WHERE id = 1").fetchone()
+    row = _one(connection, f"SELECT size FROM {_HEAD} WHERE id = 1")
     if row is None or type(row[0]) is not int or row[0] < PARALLEL_MIN:
         return None
     path = next((r[2] for r in connection.execute("PRAGMA database_list") if r[1] == "main"), "")
@@ -63,15 +65,12 @@ def confirm(connection: sqlite3.Connection, path: str, events_table: str,
             data = incoming.read()
         os.waitpid(pid, 0)
     events = pickle.loads(data) if data else None
-    head = connection.execute(f"SELECT size, last_position, chain_head, frontier FROM {qualify(HEAD)} "
-                              "WHERE id = 1").fetchone()
+    head = _one(connection, f"SELECT size, last_position, chain_head, frontier FROM {_HEAD} WHERE id = 1")
     if tree is None or events is None or events != tree[:2] or head is None:
         return None
-    stored = StoredHead(*head)
-    if (stored.size, stored.last_position, stored.chain_head, stored.frontier) != (
-            tree[0], tree[1], tree[2], b"".join(tree[3])):
+    if head != (tree[0], tree[1], tree[2], b"".join(tree[3])):
         return None
-    return stored, tree
+    return StoredHead(*head), tree
 
 
 def _events_match(connection: sqlite3.Connection, events_table: str) -> tuple[int, int] | None:
@@ -79,14 +78,17 @@ def _events_match(connection: sqlite3.Connection, events_table: str) -> tuple[in
     sha, pack, tag = hashlib.sha256, _EVENT_HEADER, _EVENT_TAG
     cursor = connection.cursor()
     cursor.execute(f"SELECT e.rowid, e.originator_id, e.originator_version, e.topic, e.state, s.leaf_index, "
-                   f"s.event_hash FROM {qualify(events_table)} e LEFT JOIN {qualify(SEALS)} s "
-                   "ON s.position = e.rowid ORDER BY e.rowid")
+                   f"s.event_hash FROM {qualify(events_table)} e LEFT JOIN {_SEALS} s ON s.position = e.rowid "
+                   "ORDER BY e.rowid")
+    oids: dict[Any, bytes] = {}
     topics: dict[Any, bytes] = {}
     size = position = 0
     try:
         while page := cursor.fetchmany(PAGE):
             for position, originator_id, version, topic, state, leaf, sealed in page:
-                oid = originator_id.encode()
+                oid = oids.get(originator_id)
+                if oid is None:
+                    oid = oids[originator_id] = originator_id.encode()
                 top = topics.get(topic)
                 if top is None:
                     top = topics[topic] = topic.encode()
@@ -94,6 +96,8 @@ def _events_match(connection: sqlite3.Connection, events_table: str) -> tuple[in
                         or leaf != size:
                     return None
                 size += 1
+            if len(oids) > PAGE:
+                oids.clear()
     except Exception:  # a value whose type was changed, or text that is not UTF-8
         return None
     return size, position
@@ -106,14 +110,12 @@ def _tree(connection: sqlite3.Connection, sizes: Iterable[int]) -> Tree | None:
     next_wanted = next(wanted, -1)
     roots_at = {0: EMPTY_ROOT} if 0 in set(sizes) else {}
     positions_at: dict[int, int] = {}
-    computed: list[bytes] = []
-    add, checked = computed.append, MIN_KEY
+    nodes = chained.from_iterable(_pages(connection, f"SELECT node_key, hash FROM {_NODES} ORDER BY node_key"))
+    stored_node = next(nodes, None)
     frontier: list[bytes] = []
     pop, push = frontier.pop, frontier.append
     size, chain, position = 0, GENESIS, 0
-    cursor = connection.cursor()
-    cursor.execute(f"SELECT position, event_hash, chain_hash FROM {qualify(SEALS)} ORDER BY position")
-    while page := cursor.fetchmany(PAGE):
+    for page in _pages(connection, f"SELECT position, event_hash, chain_hash FROM {_SEALS} ORDER BY position"):
         for position, digest, sealed_chain in page:
             chain = sha(b"\x02" + chain + digest).digest()
             if sealed_chain != chain:
@@ -125,35 +127,31 @@ def _tree(connection: sqlite3.Connection, sizes: Iterable[int]) -> Tree | None:
                     node = sha(b"\x01" + pop() + node).digest()
                     index >>= 1
                     key += 1
-                    add(node)
-                if len(computed) >= PAGE:
-                    if not _nodes_match(connection, checked, key, computed):
+                    if stored_node is None or stored_node[0] != key or stored_node[1] != node:
                         return None
-                    checked = key
-                    computed.clear()
+                    stored_node = next(nodes, None)
             push(node)
             size += 1
             if size == next_wanted:
                 roots_at[size], positions_at[size] = root_from_frontier(frontier), position
                 next_wanted = next(wanted, -1)
-    if computed and not _nodes_match(connection, checked, key, computed):
-        return None
-    if connection.execute(f"SELECT 1 FROM {qualify(NODES)} WHERE node_key > ? OR node_key <= ? LIMIT 1",
-                          (key if computed else checked, MIN_KEY)).fetchone():
+    if stored_node is not None:
         return None
     return size, position, chain, frontier, roots_at, positions_at
 
 
-def _nodes_match(connection: sqlite3.Connection, after: int, last: int, computed: list[bytes]) -> bool:
-    """Whether the stored nodes with keys in (after, last] are exactly `computed`, in key order.
+def _pages(connection: sqlite3.Connection, statement: str) -> Iterator[list[Any]]:
+    """The rows of `statement` as plain tuples, a page at a time."""
+    cursor = connection.cursor()
+    cursor.row_factory = None  # the application's connection makes sqlite3.Row rows
+    cursor.execute(statement)
+    while page := cursor.fetchmany(PAGE):
+        yield page
 
-    The keys in that range that are well formed (not negative, level 1..62, the last leaf's low `level` bits all ones)
-    are exactly those of the recomputed nodes, so a count of stored keys equal to theirs, none malformed,
-    means the same keys; their hashes are then compared as one concatenation.
-    """
-    count, malformed, hashes = connection.execute(
-        f"SELECT count(*), total(node_key < 0 OR (node_key & 63) NOT BETWEEN 1 AND 62 OR typeof(hash) != 'blob' "
-        "OR ((node_key >> 6) + 1) % (1 << (node_key & 63)) != 0), CAST(group_concat(hash, x'') AS BLOB) "
-        f"FROM (SELECT node_key, hash FROM {qualify(NODES)} WHERE node_key > ? AND node_key <= ? ORDER BY node_key)",
-        (after, last)).fetchone()
-    return count == len(computed) and malformed == 0 and hashes == b"".join(computed)
+
+def _one(connection: sqlite3.Connection, statement: str, params: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
+    """The first row of `statement` as a plain tuple (the application's connection makes sqlite3.Row rows)."""
+    cursor = connection.cursor()
+    cursor.row_factory = None
+    row = cursor.execute(statement, params).fetchone()
+    return None if row is None else tuple(row)

@@ -42,7 +42,9 @@ class DbReader:
     def _cursor(self, name: str | None = None) -> Any:
         """A tuple-returning cursor; on PostgreSQL a named (server-side) one when `name` is given."""
         if self.dialect == "sqlite":
-            return self.connection.cursor()
+            cursor = self.connection.cursor()
+            cursor.row_factory = None  # the application's connection makes sqlite3.Row rows
+            return cursor
         from psycopg.rows import tuple_row
 
         if name:
@@ -153,6 +155,7 @@ def _sqlite_pages(connection: sqlite3.Connection, fast: str, robust: str, conver
     after = MIN_KEY
     while True:
         cursor = connection.cursor()
+        cursor.row_factory = None
         cursor.execute(fast, (after,))
         try:
             while page := cursor.fetchmany(PAGE):
@@ -162,7 +165,9 @@ def _sqlite_pages(connection: sqlite3.Connection, fast: str, robust: str, conver
         except sqlite3.OperationalError as error:
             if "decode" not in str(error):
                 raise
-        page = [convert(row) for row in connection.execute(robust, (after, PAGE))]
+        cursor = connection.cursor()
+        cursor.row_factory = None
+        page = [convert(row) for row in cursor.execute(robust, (after, PAGE))]
         if not page:
             return
         yield page

@@ -401,7 +401,17 @@ def test_two_processes_confirm_an_intact_log_with_the_same_report_as_one_pass(
     "UPDATE ledger_seals SET chain_hash = zeroblob(32) WHERE position = 47",
     "UPDATE ledger_seal_head SET frontier = zeroblob(32)",
     "INSERT INTO ledger_seals SELECT 48, 47, originator_id, 99, event_hash, chain_hash FROM ledger_seals WHERE position = 47",
-], ids=["node hash", "node gone", "node added", "node moved", "node as text", "leaf index", "chain", "head", "extra seal"])
+    "INSERT INTO ledger_seals SELECT 0, 0, originator_id, 99, event_hash, chain_hash FROM ledger_seals WHERE position = 1",
+    "UPDATE ledger_seals SET event_hash = CAST(event_hash AS TEXT) WHERE position = 9",
+    "UPDATE ledger_seals SET chain_hash = CAST(chain_hash AS TEXT) WHERE position = 9",
+    "UPDATE ledger_seals SET leaf_index = 'x' || leaf_index WHERE position = 9",
+    "UPDATE ledger_seals SET event_hash = substr(event_hash, 1, 31) WHERE position = 9",
+    "UPDATE ledger_seals SET (leaf_index, event_hash, chain_hash) = (SELECT leaf_index + 1, event_hash, chain_hash FROM "
+    "ledger_seals WHERE position = 10) WHERE position = 9",
+    "UPDATE stored_events SET rowid = 100 WHERE rowid = 47",
+], ids=["node hash", "node gone", "node added", "node moved", "node as text", "leaf index", "chain", "head", "extra seal",
+        "seal before the first event", "event hash as text", "chain hash as text", "leaf index as text",
+        "short event hash", "seal copied from the next", "event moved to a gap"])
 def test_two_processes_leave_any_damage_to_the_exact_pass(drill: Drill, damage: str) -> None:
     if not drill.sqlite:
         pytest.skip("the two-process confirmation is for SQLite files")

@@ -2,13 +2,15 @@
 
 `tests/fixtures/ledger-2025.db` holds one event of every decision class as the code of its commit wrote
 them (with the checkpoint it signed and the history it printed); `dossier-v1.db` holds events of the drill
-aggregate written under an earlier schema. Both are copied before use: opening a ledger writes to it.
+aggregate (`tests/reliability/legacy.py`) written before its `Annotated` event gained `pages`
+(class_version 2, `upcast_v1_v2`). Both are copied before use: opening a ledger writes to it.
 """
 from __future__ import annotations
 
 import copy
 import json
 import shutil
+import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -74,17 +76,27 @@ def test_an_old_ledger_projects_and_accepts_new_decisions(old_ledger):
     assert report.recorded == 1 and verify_ledger(old_ledger).events == 48
 
 
-def test_a_dossier_written_under_the_first_schema_is_read(tmp_path):
+def test_events_written_before_their_class_gained_a_field_are_upcast_on_read_and_their_seals_still_hold(tmp_path):
     path = tmp_path / "dossier-v1.db"
     shutil.copyfile(FIXTURES / "dossier-v1.db", path)
     app = CadreLedger(str(path))
+    stored_before = _stored_states(path)
 
     dossier = app.repository.get(_dossier_id(app))
+    dossier.annotate("2025年度考核登记表", pages=3)
+    app.save(dossier)
+    again = app.repository.get(dossier.id)
 
-    assert dossier.cadre == "HB-000123"
-    assert dossier.notes == ["入党志愿书", "2019年度考核登记表"]
-    assert verify_ledger(app).ok
+    assert (dossier.cadre, dossier.notes) == ("HB-000123", ["入党志愿书", "2019年度考核登记表", "2025年度考核登记表"])
+    assert again.pages == 3 and again.version == 4  # the two old notes were read with pages 0
+    assert _stored_states(path)[:3] == stored_before  # reading never rewrites history
+    assert verify_ledger(app).ok and verify_ledger(app).events == 4
     app.close()
+
+
+def _stored_states(path):
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT topic, state FROM stored_events ORDER BY rowid").fetchall()
 
 
 def _dossier_id(app):

@@ -5,12 +5,12 @@ import base64
 import binascii
 import os
 import sqlite3
+import sys
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timezone
 from typing import Any
 from uuid import UUID
 
-import psycopg
 from eventsourcing.application import Application
 from eventsourcing.persistence import MapperDeserialisationError, PersistenceError, StoredEvent, Transcoder
 
@@ -49,7 +49,7 @@ class CadreLedger(Application):
             if self.database.kind == "postgresql":  # the server's own reason at once, not the pool's after 10 s
                 self.database.connect().close()
             super().__init__(env=settings)
-        except (PersistenceError, OSError, sqlite3.Error, psycopg.Error) as e:
+        except (PersistenceError, OSError, sqlite3.Error, *driver_errors()) as e:
             raise storage_failure(self.database, e, "open") from None
 
     def construct_transcoder(self) -> Transcoder:
@@ -225,6 +225,12 @@ def history_row(fact: Fact, subject_key: str) -> dict[str, Any]:
         "recorded_at": fact["recorded_at"], "actor": fact["actor"],
         "decision": decision_of(fact, subject_key),
     }
+
+
+def driver_errors() -> tuple[type[BaseException], ...]:
+    """The PostgreSQL driver's base error, when the driver is loaded (it is only for PostgreSQL ledgers)."""
+    psycopg = sys.modules.get("psycopg")
+    return (psycopg.Error,) if psycopg is not None else ()
 
 
 def cipher_settings() -> dict[str, str]:

@@ -11,7 +11,8 @@ from typing import Any
 import click
 
 from ledger.errors import LedgerError
-from ledger.render import dumps, to_csv, to_jsonable, to_sections, to_table
+from ledger.record_commands import RecordGroup
+from ledger.render import dumps, fields_line, format_first_report, to_csv, to_jsonable, to_sections, to_table
 
 try:
     from zoneinfo import ZoneInfo
@@ -178,7 +179,17 @@ class _null:
 
 
 # --- record TYPE: one command per decision type, generated from the decision table ----------------
-@cli.group(context_settings=CONTEXT)
+def _record_one(env: Env, raw: dict[str, Any]) -> None:
+    report = env.ledger.import_lines([(1, raw)], env.actor)
+    if report.errors:
+        raise Refused(report.errors[0].removeprefix("line 1: "))
+    if report.recorded:
+        click.echo(f"recorded {report.ids[0]}")
+    else:
+        click.echo(f"already recorded {raw.get('id') or '(same content)'}")
+
+
+@cli.group(cls=RecordGroup, run_decision=_record_one, context_settings=CONTEXT)
 def record() -> None:
     """Record one decision, with options named after its fields (the same checks as import).
 
@@ -188,90 +199,6 @@ def record() -> None:
           --on 2025-03-10 --doc "鄂纪〔2025〕12号"
       cadre-ledger record assessment --help
     """
-
-
-def _record_command(type_name: str) -> click.Command:
-    from ledger.examples import example_for
-    from ledger.schema import COMMON, TYPES
-
-    dtype = TYPES[type_name]
-    fields = {**COMMON, **dtype.fields}
-    example = example_for(type_name)
-
-    def run(env: Env, **options: Any) -> None:
-        raw = _decision_from_options(type_name, dtype.subject, fields, options)
-        report = env.ledger.import_lines([(1, raw)], env.actor)
-        if report.errors:
-            raise Refused(report.errors[0].removeprefix("line 1: "))
-        if report.recorded:
-            click.echo(f"recorded {report.ids[0]}")
-        else:
-            click.echo(f"already recorded {raw.get('id') or '(same content)'}")
-
-    params: list[click.Parameter] = [click.Argument([dtype.subject.upper()], required=True)]
-    params.append(click.Option(["--on"], required=True, metavar="DATE", help="Effective date, YYYY-MM-DD."))
-    for name, spec in fields.items():
-        if name == "override_reason":
-            params.append(click.Option(["--override", "override_reason"], metavar="REASON",
-                                       help="Record it even though a rule refuses it (becomes an audit finding)."))
-            continue
-        flag = "--" + name.replace("_", "-")
-        when = f" (only for {spec.when[0]} {'/'.join(sorted(spec.when[1]))})" if spec.when else ""
-        need = "required" if spec.required and not spec.when else "optional"
-        choices = f" One of: {', '.join(spec.table)}." if spec.table else ""
-        helptext = f"{spec.kind}, {need}{when}.{choices}"
-        if spec.kind == "bool":
-            params.append(click.Option([f"{flag}/--no-{name.replace('_', '-')}", name], default=None, help=helptext))
-        elif spec.kind in ("enums", "texts", "idents"):
-            params.append(click.Option([flag, name], multiple=True, help=helptext + " Repeat for several."))
-        elif spec.kind in ("count", "year", "months"):
-            params.append(click.Option([flag, name], type=int, help=helptext))
-        else:
-            params.append(click.Option([flag, name], help=helptext + (" Use 'none' for null." if spec.nullable else "")))
-    help_text = (f"Record a {type_name} decision: {dtype.meaning}.\n\n\b\nExample:\n  "
-                 f"cadre-ledger --actor 组织部-王 record {type_name} {_example_line(example, dtype.subject, fields)}")
-    return click.Command(type_name, params=params, callback=pass_env(run), help=help_text,
-                         context_settings=CONTEXT, short_help=dtype.meaning)
-
-
-def _decision_from_options(type_name: str, subject: str, fields: dict[str, Any], options: dict[str, Any]) -> dict:
-    raw: dict[str, Any] = {"type": type_name, subject: options.pop(subject), "on": options.pop("on")}
-    for name, value in options.items():
-        if value is None or value == ():
-            continue
-        spec = fields.get(name)
-        if spec is not None and spec.nullable and value in ("none", "null"):
-            value = None
-        elif spec is not None and spec.kind in ("enums", "texts", "idents"):
-            value = list(value)
-        elif spec is not None and spec.kind == "basis" and str(value).isdigit():
-            value = int(value)
-        raw[name] = value
-    return raw
-
-
-def _example_line(example: dict[str, Any], subject: str, fields: dict[str, Any]) -> str:
-    parts = [str(example[subject]), "--on", example["on"]]
-    for name, value in example.items():
-        if name in ("type", "on", subject) or name not in fields:
-            continue
-        flag = "--" + name.replace("_", "-")
-        if isinstance(value, bool):
-            parts.append(flag if value else f"--no-{name.replace('_', '-')}")
-        elif isinstance(value, list):
-            for v in value:
-                parts += [flag, _quote(str(v))]
-        else:
-            parts += [flag, _quote(str(value))]
-    return " ".join(parts)
-
-
-def _quote(text: str) -> str:
-    return f'"{text}"' if any(c in text for c in " 〔〕") else text
-
-
-for _type_name in __import__("ledger.schema", fromlist=["TYPES"]).TYPES:
-    record.add_command(_record_command(_type_name))
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -299,13 +226,8 @@ def history(env: Env, cadre: str | None, post: str | None, unit: str | None, kno
     if as_json:
         click.echo(dumps(rows))
         return
-    flat = [{k: v for k, v in r.items() if k != "decision"} | {"fields": _fields(r["decision"])} for r in rows]
+    flat = [{k: v for k, v in r.items() if k != "decision"} | {"fields": fields_line(r["decision"])} for r in rows]
     emit(flat, False, as_csv)
-
-
-def _fields(decision: dict[str, Any]) -> str:
-    skip = {"id", "type", "on", "cadre", "post", "unit"}
-    return " ".join(f"{k}={dumps(v, None).strip(chr(34))}" for k, v in decision.items() if k not in skip)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -461,7 +383,7 @@ def case(env: Env, case_no: str, known_at: datetime | None, as_json: bool, as_cs
     if as_json:
         click.echo(dumps(rows))
         return
-    emit([{k: v for k, v in r.items() if k != "decision"} | {"fields": _fields(r["decision"])} for r in rows],
+    emit([{k: v for k, v in r.items() if k != "decision"} | {"fields": fields_line(r["decision"])} for r in rows],
          False, as_csv)
 
 
@@ -560,7 +482,7 @@ def demo(env: Env, cadres: int, years: int, seed: int, jsonl: Any) -> None:
       cadre-ledger demo --jsonl province.jsonl
     """
     from ledger import demo as province
-    from ledger.audit import verify_ledger
+    from ledger.audit import summarize, verify_ledger
     from projections.report import first_report
 
     decisions = province.generate(cadres=cadres, years=years, seed=seed)
@@ -580,35 +502,11 @@ def demo(env: Env, cadres: int, years: int, seed: int, jsonl: Any) -> None:
     total = env.ledger.recorder.max_notification_id() or 0
     with _bar(total, "projecting") as bar:
         env.ledger.read_models.catch_up(progress=bar.update if bar else None)
-    integrity = verify_summary(verify_ledger(env.ledger))
+    integrity = summarize(verify_ledger(env.ledger))
     as_of = getattr(province, "DEFAULT_END", None) or today_in_china()
-    render_first_report(first_report(env.ledger, as_of, integrity))
+    click.echo(format_first_report(first_report(env.ledger, as_of, integrity)))
     if not integrity["ok"]:
         sys.exit(1)
-
-
-def render_first_report(r: dict[str, Any], limit: int = 15) -> None:
-    """Print the first report as sections of short tables."""
-    def section(title: str, rows: list[dict[str, Any]], columns: list[str]) -> None:
-        click.echo(f"\n== {title}: {len(rows):,}")
-        if rows:
-            click.echo(to_table(rows[:limit], columns))
-            if len(rows) > limit:
-                click.echo(f"… and {len(rows) - limit:,} more")
-
-    click.echo(f"\nCadre ledger — report as of {r['as_of']}: {r['cadres']:,} cadres, "
-               f"{r['not_promotable']:,} not promotable")
-    section("Restrictions ending in the next 90 days (re-use review, R-REUSE)", r["expiring"],
-            ["cadre", "name", "unit", "expiring"])
-    section("Triggers awaiting determination (R-TRIGGER)", r["flags_awaiting_determination"],
-            ["cadre", "name", "trigger", "raised_on", "basis"])
-    section("Overdue handovers (R-HANDOVER)", r["overdue_handovers"],
-            ["post", "unit", "announced_on", "due_on", "outgoing", "incoming"])
-    section("Overdue inquiry replies (R-REPORT-DUE)", r["overdue_inquiries"],
-            ["cadre", "report", "letter_received_on", "reply_due_on"])
-    kinds = ", ".join(f"{k} {n:,}" for k, n in sorted(r["findings_by_kind"].items())) or "none"
-    section(f"Audit findings ({kinds})", r["findings"], ["kind", "source", "cadre", "post", "raised_on", "rule"])
-    click.echo(f"\n== Integrity: {r['integrity']['message']}")
 
 
 # --- integrity -----------------------------------------------------------------------------------
@@ -669,29 +567,13 @@ def verify(env: Env, checkpoints: tuple[str, ...], public_key: str | None, as_js
       cadre-ledger verify
       cadre-ledger verify --checkpoint checkpoints/2026-11-26.json --public-key ledger.pub
     """
-    from ledger.audit import verify_ledger
+    from ledger.audit import summarize, verify_ledger
 
     report = verify_ledger(env.ledger, checkpoints, public_key)
-    summary = verify_summary(report)
+    summary = summarize(report)
     click.echo(dumps(summary) if as_json else summary["message"])
     if not report.ok:
         sys.exit(1)
-
-
-def verify_summary(report: Any) -> dict[str, Any]:
-    """A verify report as plain data with a one-line message."""
-    failed = [c for c in report.checkpoints if not c.ok]
-    if report.reason:
-        message = f"TAMPERED at position {report.first_bad_position}: {report.reason}"
-    elif failed:
-        message = f"TAMPERED: checkpoint of {failed[0].tree_size} events: {failed[0].reason}"
-    else:
-        held = f"; consistent with {len(report.checkpoints)} checkpoint(s)" if report.checkpoints else ""
-        message = f"intact: {report.events:,} events, root {report.root.hex()}{held}"
-    return {"ok": report.ok, "events": report.events, "root": report.root.hex(),
-            "first_bad_position": report.first_bad_position, "reason": report.reason,
-            "checkpoints": [{"tree_size": c.tree_size, "ok": c.ok, "reason": c.reason} for c in report.checkpoints],
-            "message": message}
 
 
 @cli.command(context_settings=CONTEXT)

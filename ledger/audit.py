@@ -150,3 +150,19 @@ def _position_of(c: Any, dialect: str, schema: str | None, decision_id: str) -> 
     mark = "%s" if dialect == "postgres" else "?"
     c.execute(f"SELECT position FROM {table} WHERE decision_id = {mark}", (decision_id,))
     return int(c.fetchone()[0])
+
+
+def summarize(report: VerifyReport) -> dict[str, Any]:
+    """A verify report as plain data with a one-line message."""
+    failed = [c for c in report.checkpoints if not c.ok]
+    if report.reason:
+        message = f"TAMPERED at position {report.first_bad_position}: {report.reason}"
+    elif failed:
+        message = f"TAMPERED: checkpoint of {failed[0].tree_size} events: {failed[0].reason}"
+    else:
+        held = f"; consistent with {len(report.checkpoints)} checkpoint(s)" if report.checkpoints else ""
+        message = f"intact: {report.events:,} events, root {report.root.hex()}{held}"
+    return {"ok": report.ok, "events": report.events, "root": report.root.hex(),
+            "first_bad_position": report.first_bad_position, "reason": report.reason,
+            "checkpoints": [{"tree_size": c.tree_size, "ok": c.ok, "reason": c.reason} for c in report.checkpoints],
+            "message": message}

@@ -142,3 +142,36 @@ def _pad(text: str, width: int) -> str:
 
 def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def fields_line(decision: Mapping[str, Any]) -> str:
+    """A decision's own fields as `key=value` pairs, for one table cell."""
+    skip = {"id", "type", "on", "cadre", "post", "unit"}
+    return " ".join(f"{k}={dumps(v, None).strip(chr(34))}" for k, v in decision.items() if k not in skip)
+
+
+def format_first_report(r: Mapping[str, Any], limit: int = 15) -> str:
+    """The first report (projections/report.py) as text: sections of short tables."""
+    out: list[str] = []
+
+    def section(title: str, rows: list[dict[str, Any]], columns: list[str]) -> None:
+        out.append(f"\n== {title}: {len(rows):,}")
+        if rows:
+            out.append(to_table(rows[:limit], columns))
+            if len(rows) > limit:
+                out.append(f"… and {len(rows) - limit:,} more")
+
+    out.append(f"\nCadre ledger — report as of {r['as_of']}: {r['cadres']:,} cadres, "
+               f"{r['not_promotable']:,} not promotable")
+    section("Restrictions ending in the next 90 days (re-use review, R-REUSE)", r["expiring"],
+            ["cadre", "name", "unit", "expiring"])
+    section("Triggers awaiting determination (R-TRIGGER)", r["flags_awaiting_determination"],
+            ["cadre", "name", "trigger", "raised_on", "basis"])
+    section("Overdue handovers (R-HANDOVER)", r["overdue_handovers"],
+            ["post", "unit", "announced_on", "due_on", "outgoing", "incoming"])
+    section("Overdue inquiry replies (R-REPORT-DUE)", r["overdue_inquiries"],
+            ["cadre", "report", "letter_received_on", "reply_due_on"])
+    kinds = ", ".join(f"{k} {n:,}" for k, n in sorted(r["findings_by_kind"].items())) or "none"
+    section(f"Audit findings ({kinds})", r["findings"], ["kind", "source", "cadre", "post", "raised_on", "rule"])
+    out.append(f"\n== Integrity: {r['integrity']['message']}")
+    return "\n".join(out)

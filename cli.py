@@ -620,7 +620,12 @@ def verify_proof(proof_file: str, public_key: str | None, checkpoint: str | None
         result = verify_proof_doc(load_proof_doc(proof_file), key, load_checkpoint(checkpoint) if checkpoint else None)
     except LedgerError as e:
         raise Refused(e.message, e.exit_code) from None
-    signed = " (checkpoint signature checked)" if result.get("signature_checked") else ""
+    if result.get("signature_checked"):
+        signed = " (checkpoint signature checked)"
+    elif result.get("checkpoint_size"):
+        signed = " (checkpoint signature NOT checked: pass --public-key)"
+    else:
+        signed = " (tied to no checkpoint: its tree size and root are not authenticated)"
     against = f", consistent with the checkpoint of {result['checkpoint_size']} events" if result.get(
         "checkpoint_size") else ""
     click.echo(f"proved: {result['decision_id']} is event {result['leaf_index'] + 1} of a tree of "

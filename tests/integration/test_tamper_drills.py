@@ -426,3 +426,10 @@ def test_two_processes_leave_any_damage_to_the_exact_pass(drill: Drill, damage: 
         conn.rollback()
     assert confirmed is None
     assert drill.verify().exit_code == 1
+
+
+def test_a_proof_checked_without_the_public_key_says_its_checkpoint_is_not_authenticated(drill: Drill) -> None:
+    result = drill.cli("verify-proof", drill.write("unkeyed.json", _proof(drill)))
+
+    assert result.exit_code == 0
+    assert result.output.endswith("(checkpoint signature NOT checked: pass --public-key)\n")

@@ -157,8 +157,9 @@ def import_cmd(env: Env, file: Any, dry_run: bool, skip_invalid: bool) -> None:
     """
     from ledger.importer import read_jsonl
 
-    lines = list(read_jsonl(file))
-    with _bar(0 if dry_run else len(lines), "recording") as bar:
+    total = _count_lines(file) if not dry_run else 0
+    lines = read_jsonl(file)  # streamed: the file is never held in memory as text or raw JSON
+    with _bar(total, "recording") as bar:
         report = env.ledger.import_lines(lines, env.actor, dry_run=dry_run, skip_invalid=skip_invalid,
                                          progress=bar.update if bar else None)
     for message in report.errors:
@@ -168,6 +169,15 @@ def import_cmd(env: Env, file: Any, dry_run: bool, skip_invalid: bool) -> None:
         click.echo("nothing was written: fix the lines above, or use --skip-invalid to write the valid ones",
                    err=True)
         sys.exit(1)
+
+
+def _count_lines(file: Any) -> int:
+    """Lines in a regular file (for the progress bar), 0 for a pipe or when nobody watches."""
+    name = getattr(file, "name", "")
+    if not sys.stderr.isatty() or not name or name == "<stdin>" or not os.path.isfile(name):
+        return 0
+    with open(name, "rb") as raw:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: raw.read(1 << 20), b""))
 
 
 class _null:
@@ -490,9 +500,9 @@ def demo(env: Env, cadres: int, years: int, seed: int, jsonl: Any) -> None:
         count = province.write_jsonl(jsonl, decisions)
         click.echo(f"wrote {count:,} decisions", err=True)
         return
-    lines = list(enumerate(decisions, start=1))
-    click.echo(f"generated {len(lines):,} decisions for {cadres:,} cadres over {years} years (seed {seed})", err=True)
-    with _bar(len(lines), "recording") as bar:
+    lines = enumerate(decisions, start=1)  # streamed from the generator
+    click.echo(f"generating and recording {cadres:,} cadres over {years} years (seed {seed})", err=True)
+    with _bar(cadres * years * 7, "recording") as bar:
         report = env.ledger.import_lines(lines, env.actor or "demo", progress=bar.update if bar else None)
     for message in report.errors[:20]:
         click.echo(message, err=True)
@@ -665,8 +675,8 @@ def rebuild(env: Env, name: str | None) -> None:
 
 
 def _bar(length: int, label: str) -> Any:
-    """A progress bar on a terminal; nothing when piped."""
-    if sys.stderr.isatty():
+    """A progress bar on a terminal (when the length is known); nothing when piped."""
+    if sys.stderr.isatty() and length > 0:
         return click.progressbar(length=length, label=label, file=sys.stderr)
     return _null()
 

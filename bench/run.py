@@ -274,10 +274,12 @@ def bench_rss(url_for: Callable[[str], str], jsonl: Path) -> list[Result]:
         ("verify", f"from ledger.app import CadreLedger; from ledger.audit import verify_ledger; "
                    f"assert verify_ledger(CadreLedger({url!r})).ok"),
     ):
-        proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT)
-        _, status, usage = os.wait4(proc.pid, 0)
-        out.append(figure(f"peak RSS of {step}", None, "MB", None, "≤ 300 MB", mb=round(usage.ru_maxrss / 1024),
-                          exit=os.waitstatus_to_exitcode(status)))
+        # VmHWM of the child's own address space (ru_maxrss would count the parent's memory at fork)
+        code += "; print([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])"
+        done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+        peak = int(done.stdout.split()[-1]) if done.returncode == 0 and done.stdout.split() else None
+        out.append(figure(f"peak RSS of {step}", None, "MB", None, "≤ 300 MB",
+                          mb=round(peak / 1024) if peak else None, exit=done.returncode))
     return out
 
 

@@ -151,6 +151,7 @@ class Importer:
         for start in range(0, len(pending), BATCH):
             batch = pending[start:start + BATCH]
             self.app.write_events(batch)
+            pending[start:start + BATCH] = [None] * len(batch)  # written: let the encoded states go
             report.recorded += len(batch)
             report.ids.extend(p.index[0] for p in batch)
             if progress:

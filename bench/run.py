@@ -81,14 +81,34 @@ def raw_rows(n: int, state_size: int) -> list[tuple[str, int, str, bytes]]:
     return [(uuid.uuid4().hex, 1, "ledger.cadre:Cadre.Assessed", payload) for _ in range(n)]
 
 
+RAW_TABLE = ("CREATE TABLE {name} (originator_id TEXT, originator_version INTEGER, topic TEXT, state {blob}, "
+             "PRIMARY KEY (originator_id, originator_version))")
+
+
+def raw_sqlite(backend: Backend) -> sqlite3.Connection:
+    """A fresh SQLite file in WAL mode (as the ledger uses) with a table shaped like the events table."""
+    conn = sqlite3.connect(backend.url("raw"), isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute(RAW_TABLE.format(name="t", blob="BLOB"))
+    return conn
+
+
+def raw_postgres(backend: Backend, autocommit: bool) -> tuple[Any, str]:
+    """A connection and a fresh schema with a table shaped like the events table."""
+    import psycopg
+
+    base, schema = backend.url("raw").split("?schema=")
+    conn = psycopg.connect(base, autocommit=autocommit)
+    conn.execute(RAW_TABLE.format(name=f"{schema}.t", blob="BYTEA"))
+    if not autocommit:
+        conn.commit()
+    return conn, schema
+
+
 def raw_bulk_insert(backend: Backend, rows: list[tuple[str, int, str, bytes]]) -> float:
     """Seconds to insert `rows` in one transaction with executemany (SQLite) or COPY (PostgreSQL)."""
     if backend.kind == "sqlite":
-        path = backend.url("raw")
-        conn = sqlite3.connect(path, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("CREATE TABLE t (originator_id TEXT, originator_version INTEGER, topic TEXT, state BLOB, "
-                     "PRIMARY KEY (originator_id, originator_version))")
+        conn = raw_sqlite(backend)
         start = time.perf_counter()
         conn.execute("BEGIN")
         conn.executemany("INSERT INTO t VALUES (?,?,?,?)", rows)
@@ -96,14 +116,8 @@ def raw_bulk_insert(backend: Backend, rows: list[tuple[str, int, str, bytes]]) -
         elapsed = time.perf_counter() - start
         conn.close()
         return elapsed
-    import psycopg
-
-    url = backend.url("raw")
-    base, schema = url.split("?schema=")
-    with psycopg.connect(base) as conn:
-        conn.execute(f"CREATE TABLE {schema}.t (originator_id TEXT, originator_version INTEGER, topic TEXT, "
-                     "state BYTEA, PRIMARY KEY (originator_id, originator_version))")
-        conn.commit()
+    conn, schema = raw_postgres(backend, autocommit=False)
+    with conn:
         start = time.perf_counter()
         with conn.cursor() as cur, cur.copy(f"COPY {schema}.t FROM STDIN") as copy:
             for row in rows:
@@ -115,10 +129,7 @@ def raw_bulk_insert(backend: Backend, rows: list[tuple[str, int, str, bytes]]) -
 def raw_single_inserts(backend: Backend, rows: list[tuple[str, int, str, bytes]]) -> float:
     """Seconds to insert `rows` with one INSERT + COMMIT each."""
     if backend.kind == "sqlite":
-        conn = sqlite3.connect(backend.url("raw1"), isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("CREATE TABLE t (originator_id TEXT, originator_version INTEGER, topic TEXT, state BLOB, "
-                     "PRIMARY KEY (originator_id, originator_version))")
+        conn = raw_sqlite(backend)
         start = time.perf_counter()
         for row in rows:
             conn.execute("BEGIN")
@@ -127,13 +138,8 @@ def raw_single_inserts(backend: Backend, rows: list[tuple[str, int, str, bytes]]
         elapsed = time.perf_counter() - start
         conn.close()
         return elapsed
-    import psycopg
-
-    url = backend.url("raw1")
-    base, schema = url.split("?schema=")
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f"CREATE TABLE {schema}.t (originator_id TEXT, originator_version INTEGER, topic TEXT, "
-                     "state BYTEA, PRIMARY KEY (originator_id, originator_version))")
+    conn, schema = raw_postgres(backend, autocommit=True)
+    with conn:
         start = time.perf_counter()
         for row in rows:
             conn.execute(f"INSERT INTO {schema}.t VALUES (%s,%s,%s,%s)", row)
@@ -287,8 +293,8 @@ def _busiest_cadre(app: CadreLedger) -> str:
     from projections.db import Db
 
     with Db(app).transaction(commit=False) as c:
-        row = c.execute("SELECT stream, COUNT(*) FROM ledger_decisions WHERE stream LIKE 'cadre/%' "
-                        "GROUP BY stream ORDER BY COUNT(*) DESC LIMIT 1").fetchone()
+        row = c.execute("SELECT stream, COUNT(*) FROM ledger_decisions WHERE stream LIKE ? "
+                        "GROUP BY stream ORDER BY COUNT(*) DESC LIMIT 1", ("cadre/%",)).fetchone()
     return row[0].split("/", 1)[1]
 
 

@@ -18,6 +18,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from itertools import chain as chained
 from typing import Any
+from urllib.parse import quote
 
 from ledger.integrity import _EVENT_HEADER, _EVENT_TAG, EMPTY_ROOT, GENESIS, root_from_frontier
 from ledger.seal_reader import PAGE
@@ -48,7 +49,7 @@ def confirm(connection: sqlite3.Connection, path: str, events_table: str,
         status = 1
         try:
             os.close(read)
-            child = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            child = sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True)
             child.execute("BEGIN")
             with os.fdopen(write, "wb") as out:
                 out.write(pickle.dumps(_events_match(child, events_table)))

@@ -433,3 +433,20 @@ def test_a_proof_checked_without_the_public_key_says_its_checkpoint_is_not_authe
 
     assert result.exit_code == 0
     assert result.output.endswith("(checkpoint signature NOT checked: pass --public-key)\n")
+
+
+def test_two_processes_reopen_a_file_whose_path_looks_like_a_uri(drill: Drill, tmp_path: Path) -> None:
+    if not drill.sqlite:
+        pytest.skip("the two-process confirmation is for SQLite files")
+    folder = tmp_path / "a?mode=rwc#b"
+    folder.mkdir()
+    copy = folder / "ledger 100%.db"
+    with sqlite3.connect(drill.app.database.path) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+
+    with sqlite3.connect(copy) as conn:
+        conn.execute("BEGIN")
+        confirmed = parallel_verify.confirm(conn, parallel_verify.usable(conn) or "", "stored_events", [])
+
+    assert confirmed is not None
+    assert {p.name for p in folder.iterdir()} <= {"ledger 100%.db", "ledger 100%.db-wal", "ledger 100%.db-shm"}

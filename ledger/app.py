@@ -46,9 +46,8 @@ class CadreLedger(Application):
         settings = {**self.database.env(), "IS_SNAPSHOTTING_ENABLED": "y", **cipher_settings(), **(env or {})}
         self.loader = SubjectLoader(self, self.snapshot_interval)
         try:
-            if self.database.kind == "postgresql":  # the server's own reason at once, not the pool's after 10 s
-                self.database.connect().close()
-            super().__init__(env=settings)
+            with self.database.opening():
+                super().__init__(env=settings)
         except (PersistenceError, OSError, sqlite3.Error, *driver_errors()) as e:
             raise storage_failure(self.database, e, "open") from None
 

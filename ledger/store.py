@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,22 @@ class Database:
 
         return psycopg.connect(host=self.host, port=self.port, user=self.user, password=self.password,
                                dbname=self.dbname, connect_timeout=10)
+
+    @contextmanager
+    def opening(self) -> Iterator[None]:
+        """While an application opens (and creates its tables): on PostgreSQL, a connection holding a lock.
+
+        Connecting first reports an unreachable server with its own reason at once (the pool would wait 10 s).
+        The advisory lock, one per schema, makes processes that open the ledger together create its tables one
+        at a time: run concurrently, CREATE OR REPLACE FUNCTION fails with "tuple concurrently updated".
+        """
+        if self.kind != "postgresql":
+            yield
+            return
+        with self.connect() as conn:
+            conn.autocommit = True
+            conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (f"cadre-ledger:{self.schema}",))
+            yield
 
     def env(self) -> dict[str, str]:
         """The eventsourcing settings for this database."""

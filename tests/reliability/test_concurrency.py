@@ -118,3 +118,16 @@ def _hold_the_write_lock_in_bursts(url, stop, ready):
         conn.close()
         if stop.wait(0.3):
             return
+
+
+@pytest.mark.parametrize("ledger_state", ["new", "existing"])
+def test_processes_opening_one_ledger_at_the_same_moment_all_open_it(db_url, ledger_state):
+    if ledger_state == "existing":
+        CadreLedger(db_url).close()
+    opening = f"from ledger.app import CadreLedger; CadreLedger({db_url!r}).close()"
+
+    openers = [subprocess.Popen([sys.executable, "-c", opening], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+               for _ in range(6)]
+    errors = [p.communicate(timeout=120)[1] for p in openers]
+
+    assert [p.returncode for p in openers] == [0] * 6, "\n".join(errors)

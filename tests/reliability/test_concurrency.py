@@ -121,13 +121,38 @@ def _hold_the_write_lock_in_bursts(url, stop, ready):
 
 
 @pytest.mark.parametrize("ledger_state", ["new", "existing"])
-def test_processes_opening_one_ledger_at_the_same_moment_all_open_it(db_url, ledger_state):
+def test_processes_opening_one_ledger_and_its_read_models_at_the_same_moment_all_open_them(db_url, ledger_state):
+    opening = f"from ledger.app import CadreLedger; app = CadreLedger({db_url!r}); app.read_models.positions()"
     if ledger_state == "existing":
-        CadreLedger(db_url).close()
-    opening = f"from ledger.app import CadreLedger; CadreLedger({db_url!r}).close()"
+        subprocess.run([sys.executable, "-c", opening], cwd=ROOT, check=True)
 
     openers = [subprocess.Popen([sys.executable, "-c", opening], cwd=ROOT, stderr=subprocess.PIPE, text=True)
                for _ in range(6)]
     errors = [p.communicate(timeout=120)[1] for p in openers]
 
     assert [p.returncode for p in openers] == [0] * 6, "\n".join(errors)
+
+
+def test_read_models_created_by_six_connections_at_the_same_moment_are_created_once(db_url):
+    from projections.db import Db
+
+    apps = [CadreLedger(db_url) for _ in range(6)]
+    together, failures = threading.Barrier(len(apps)), []
+
+    def create(app):
+        together.wait()
+        try:
+            Db(app)
+        except Exception as e:  # noqa: BLE001 - any failure is the finding
+            failures.append(e)
+
+    threads = [threading.Thread(target=create, args=(app,)) for app in apps]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert failures == []
+    assert apps[0].read_models.positions()[0]["position"] == 0
+    for app in apps:
+        app.close()

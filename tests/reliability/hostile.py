@@ -21,8 +21,9 @@ from ledger.schema import COMMON, TYPES, Field
 
 LINE = "(line)"
 UNKNOWN = "nope-does-not-exist"
-IMPOSSIBLE_DATES = ["2025-02-30", "2023-02-29", "2025-13-01", "2025-00-10", "2025-04-31", "2025-01-32", "0000-01-01",
-                    "1899-12-31", "2101-01-01", "2025-1-1", "2025/01/01", "20250101", " 2025-01-01", "2025-01-01T00:00",
+IMPOSSIBLE_DATES = ["2025-02-30", "2023-02-29", "2025-13-01", "2025-00-10", "2025-04-31", "2025-01-32",
+                    "0000-01-01", "1899-12-31", "2101-01-01", "2025-1-1", "2025/01/01", "20250101",
+                    " 2025-01-01", "2025-01-01T00:00",
                     "2025-01-01\n", "２０２５-01-01", "", "yesterday"]
 CONTROL = [chr(c) for c in [*range(0, 9), *range(11, 32), 127]]
 REFERENCES: dict[str, list[str]] = {
@@ -55,8 +56,9 @@ def is_real_date(text: str) -> bool:
 
 def _bad_strategies() -> dict[str, st.SearchStrategy[Any]]:
     """For each field kind, values it refuses (built once: building strategies per draw is slow)."""
-    not_string = st.integers() | st.floats(allow_nan=False) | st.booleans() | st.lists(json_scalars, max_size=3) \
-        | st.dictionaries(st.text(max_size=5), json_scalars, max_size=3)
+    not_string = st.one_of(st.integers(), st.floats(allow_nan=False), st.booleans(),
+                           st.lists(json_scalars, max_size=3),
+                           st.dictionaries(st.text(max_size=5), json_scalars, max_size=3))
 
     def text(limit: int, controls: list[str]) -> st.SearchStrategy[Any]:
         return st.one_of(
@@ -70,12 +72,14 @@ def _bad_strategies() -> dict[str, st.SearchStrategy[Any]]:
         "text": text(MAX_TEXT, [*CONTROL, "\n", "\t"]),
         "longtext": text(MAX_LONGTEXT, CONTROL),
         "ident": st.one_of(not_string, st.just(""), st.integers(MAX_IDENT + 1, 5000).map(lambda n: "X" * n),
-                           st.sampled_from([" ", "/", "\u3000", "\t", "\n", *CONTROL]).map(lambda c: f"HB{c}1")),
-        "date": not_string | st.sampled_from(IMPOSSIBLE_DATES) | st.text(max_size=12).filter(lambda s: not is_real_date(s)),
+                           st.sampled_from([" ", "/", "\u3000", "\t", "\n", *CONTROL])
+                             .map(lambda c: f"HB{c}1")),
+        "date": not_string | st.sampled_from(IMPOSSIBLE_DATES)
+        | st.text(max_size=12).filter(lambda s: not is_real_date(s)),
         "enum": not_string | st.text(max_size=30).map(lambda s: "unknown-" + s),
         "bool": st.integers() | st.text(max_size=5) | st.sampled_from(["true", "false", 0, 1, [], {}]),
-        "amount": st.sampled_from([True, False, [], {}, "abc", "1,000", "NaN", "-Infinity", "-5", "1e16", -0.5,
-                                   float("nan"), float("inf"), 10**17]),
+        "amount": st.sampled_from([True, False, [], {}, "abc", "1,000", "NaN", "-Infinity", "-5", "1e16",
+                                   -0.5, float("nan"), float("inf"), 10**17]),
         "basis": st.sampled_from([1800, 2200, -1, "", " ", "a/b", [], {}, 1.5, True]),
     }
     for kind, (low, high) in {"count": (0, 10**9), "year": (1949, 2100), "months": (1, 600)}.items():
@@ -108,7 +112,7 @@ Mutated = tuple[dict[str, Any], set[str]]
 
 
 def pick(draw: st.DrawFn, items: list[Any]) -> Any:
-    """One of `items` (drawn by index: `st.integers` is cached, a new `sampled_from` is validated every time)."""
+    """One of `items`, drawn by index (`st.integers` is cached; a new `sampled_from` is validated anew)."""
     return items[draw(st.integers(0, len(items) - 1))]
 
 
@@ -154,7 +158,8 @@ def dangling_reference(draw: st.DrawFn, base: dict[str, Any]) -> Mutated:
         existing = {"cadre": "HB-000124", "post": "YC-YL-PARTY-SECRETARY"}[subject]
         choices.append((subject, existing if registering else UNKNOWN))
     choices += [(f, UNKNOWN) for f, types in REFERENCES.items() if t in types]
-    choices += [(f, [UNKNOWN]) for f, types in (("basis", "appointment"), ("targets", "reuse-review")) if t == types]
+    lists = (("basis", "appointment"), ("targets", "reuse-review"))
+    choices += [(f, [UNKNOWN]) for f, of in lists if t == of]
     if t == "org-handling":
         choices.append(("determination", UNKNOWN))
     if "announced_on" in base:

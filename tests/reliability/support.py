@@ -38,7 +38,8 @@ def cli_env(url: str, **extra: str) -> dict[str, str]:
 
 def cadre_ledger(url: str, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     """Run `cadre-ledger ARGS` on the ledger at `url` and wait for it."""
-    return subprocess.run([*command(), *args], env=cli_env(url), capture_output=True, text=True, timeout=timeout)
+    return subprocess.run([*command(), *args], env=cli_env(url), capture_output=True, text=True,
+                          timeout=timeout)
 
 
 def start(url: str, *args: str, **extra_env: str) -> subprocess.Popen[str]:
@@ -69,7 +70,7 @@ def events_table(url: str) -> str:
 
 
 def counts(url: str) -> dict[str, int]:
-    """Rows of the events table, the decision index and the seals; distinct ids; index rows without their event."""
+    """Rows of the events, decision index and seal tables; distinct ids; index rows without their event."""
     events = events_table(url)
     position = "rowid" if parse_url(url).kind == "sqlite" else "notification_id"
     with raw_cursor(url) as (c, p):
@@ -89,10 +90,11 @@ def counts(url: str) -> dict[str, int]:
 
 
 def assert_whole(url: str) -> int:
-    """Assert that every stored event has its index row and its seal, and no id twice; the number of events."""
+    """Assert that every stored event has its index row and seal, and no id is twice; the number of events."""
     found = counts(url)
     n = found["events"]
-    assert found == {"events": n, "decisions": n, "seals": n, "distinct_ids": n, "sealed_size": n, "orphans": 0}, found
+    whole = {"events": n, "decisions": n, "seals": n, "distinct_ids": n, "sealed_size": n, "orphans": 0}
+    assert found == whole, found
     return n
 
 

@@ -13,7 +13,7 @@ RENAMED = ("HB-000123", "HB-000124", "YC-YL-PARTY-SECRETARY", "夷陵区发展�
 
 
 def copy_of_examples(n: int) -> list[dict[str, Any]]:
-    """Copy `n` of the examples: two cadres, one post and one unit of their own, every id and reference renamed."""
+    """Copy `n` of the examples: two cadres, a post and a unit of its own, every id and reference renamed."""
     names = {old: f"{old}-{n:05d}" for old in RENAMED}
     names.update({i: f"{i}-{n:05d}" for i in EXAMPLE_IDS})
     return [_rename(e, names) for e in copy.deepcopy(EXAMPLES)]

@@ -45,13 +45,15 @@ def decision(key, n):
     if kind == 0:
         return {"id": key, "type": "commendation", "on": day, "cadre": cadre, "kind": "citation"}
     if kind == 1:
-        return {"id": key, "type": "training", "on": day, "cadre": cadre, "programme": f"专题培训班{n}", "hours": 40}
+        return {"id": key, "type": "training", "on": day, "cadre": cadre, "programme": f"专题培训班{n}",
+                "hours": 40}
     if kind == 2:
         return {"id": key, "type": "performance-entry", "on": day, "cadre": cadre, "title": f"完成重点项目{n}"}
     return {"id": key, "type": "health-check", "on": day, "cadre": cadre}
 
 
-def test_four_writers_on_shared_cadres_lose_nothing_duplicate_nothing_and_leave_a_whole_ledger(db_url, tmp_path):
+def test_four_writers_on_shared_cadres_lose_nothing_duplicate_nothing_and_leave_a_whole_ledger(
+        db_url, tmp_path):
     app = CadreLedger(db_url)
     assert app.import_lines(list(enumerate(map(register, CADRES), start=1)), "clerk").errors == []
     shared = [decision(f"shared-{n}", n) for n in range(SHARED)]
@@ -69,8 +71,9 @@ def test_four_writers_on_shared_cadres_lose_nothing_duplicate_nothing_and_leave_
     bursts = threading.Thread(target=_hold_the_write_lock_in_bursts, args=(db_url, stop, ready))
 
     began = time.monotonic()
-    writers = [subprocess.Popen([sys.executable, "-m", "tests.reliability.writer", db_url, str(f), str(w), str(w),
-                                 str(ready[w])], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    writers = [subprocess.Popen([sys.executable, "-m", "tests.reliability.writer", db_url, str(f), str(w),
+                                 str(w), str(ready[w])], cwd=ROOT, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
                for w, f in enumerate(files)]
     bursts.start()
     outputs = [w.communicate(timeout=600) for w in writers]
@@ -100,7 +103,7 @@ def test_four_writers_on_shared_cadres_lose_nothing_duplicate_nothing_and_leave_
 
 
 def _hold_the_write_lock_in_bursts(url, stop, ready):
-    """On SQLite, once every writer has opened the ledger, take the write lock for 1.5 s at a time, three times.
+    """On SQLite, once every writer has opened the ledger, hold the write lock for 1.5 s, three times.
 
     The writers wait 1 s for the lock (SQLITE_LOCK_TIMEOUT=1), so they meet "database is locked".
     """
@@ -121,8 +124,9 @@ def _hold_the_write_lock_in_bursts(url, stop, ready):
 
 
 @pytest.mark.parametrize("ledger_state", ["new", "existing"])
-def test_processes_opening_one_ledger_and_its_read_models_at_the_same_moment_all_open_them(db_url, ledger_state):
-    opening = f"from ledger.app import CadreLedger; app = CadreLedger({db_url!r}); app.read_models.positions()"
+def test_processes_opening_one_ledger_and_its_read_models_at_the_same_moment_all_open_them(
+        db_url, ledger_state):
+    opening = f"from ledger.app import CadreLedger; CadreLedger({db_url!r}).read_models.positions()"
     if ledger_state == "existing":
         subprocess.run([sys.executable, "-c", opening], cwd=ROOT, check=True)
 

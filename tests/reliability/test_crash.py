@@ -1,12 +1,12 @@
-"""A writer killed with SIGKILL anywhere in a large import leaves a whole ledger, and the import can be re-run.
+"""A writer killed with SIGKILL anywhere in a large import leaves a whole ledger; the import can be re-run.
 
 Each round runs `cadre-ledger import` of a file of a few thousand decisions (`synth.decisions`) and kills
 it: at a random moment, or while it holds the database's write lock (inside a write transaction), or just
 after its first transaction committed. The next round re-runs the same file, as a clerk would, until it is
 wholly recorded, then moves to a new one. After each kill the ledger must hold whole transactions only,
 verify, and its read models must catch up to exactly the stored events. At the end one import of every
-file used completes with no decision twice, and the read models caught up equal a rebuild. CADRE_LEDGER_SOAK=1: 20 kills of
-9,400-decision imports; otherwise 5 kills of 2,115-decision imports.
+file used completes with no decision twice, and the read models caught up equal a rebuild.
+CADRE_LEDGER_SOAK=1: 20 kills of 9,400-decision imports; otherwise 5 kills of 2,115-decision imports.
 """
 from __future__ import annotations
 
@@ -35,7 +35,8 @@ SEED = 20250801
 pytestmark = pytest.mark.slow
 
 
-def test_an_import_killed_at_random_points_leaves_whole_transactions_and_resumes_without_duplicates(db_url, tmp_path):
+def test_an_import_killed_at_random_points_leaves_whole_transactions_and_resumes_without_duplicates(
+        db_url, tmp_path):
     rng = random.Random(SEED)
     files = [synth.write_jsonl(tmp_path / f"file-{n}.jsonl", synth.decisions(COPIES, first=n * COPIES))
              for n in range(KILLS)]
@@ -56,9 +57,9 @@ def test_an_import_killed_at_random_points_leaves_whole_transactions_and_resumes
         in_write = _kill_one(db_url, files[used], rng, validating, mode, app_name=f"crash-{n}")
 
         written = assert_whole(db_url) - before
-        assert ledger_had + written in _whole_batches(size, ledger_had), f"kill {n}: {written} is not whole batches"
-        landed["before any commit" if written == 0 else "after the last commit" if ledger_had + written == size
-               else "between commits"] += 1
+        assert ledger_had + written in _whole_batches(size, ledger_had), f"kill {n}: {written} is not whole"
+        after = "after the last commit" if ledger_had + written == size else "between commits"
+        landed["before any commit" if written == 0 else after] += 1
         landed["in a write"] += in_write
         _assert_verifies_and_catches_up(db_url)
 
@@ -72,10 +73,12 @@ def test_an_import_killed_at_random_points_leaves_whole_transactions_and_resumes
     assert recorded + already == total
     ids = recorded_ids(db_url)
     assert len(ids) == len(set(ids)) == total == assert_whole(db_url)
-    assert set(ids) == {json.loads(line)["id"] for line in everything.read_text(encoding="utf-8").splitlines()}
+    lines = everything.read_text(encoding="utf-8").splitlines()
+    assert set(ids) == {json.loads(line)["id"] for line in lines}
     assert cadre_ledger(db_url, "verify").returncode == 0
     _assert_cli_read_models_equal_a_rebuild(db_url)
-    print(f"\n{parse_url(db_url).kind}: {KILLS} kills during imports of {size:,} decisions survived: {landed}; "
+    print(f"\n{parse_url(db_url).kind}: {KILLS} kills during imports of {size:,} decisions survived: "
+          f"{landed}; "
           f"then one import of {total:,}: recorded {recorded:,} + already {already:,}; "
           f"{time.monotonic() - began:.1f} s")
 
@@ -155,7 +158,7 @@ def _wait_until_gone(url: str, app_name: str) -> None:
 
 
 def _whole_batches(size: int, had: int) -> set[int]:
-    """What a file of `size` decisions, `had` of them recorded before, may leave: whole batches of the rest."""
+    """What a file of `size` decisions, `had` of them recorded, may leave: whole batches of the rest."""
     return {*range(had, size, importer.BATCH), size}
 
 
@@ -179,7 +182,8 @@ def _assert_verifies_and_catches_up(url: str) -> None:
 def _assert_cli_read_models_equal_a_rebuild(url: str) -> None:
     assert cadre_ledger(url, "list", "--json").returncode == 0  # a query brings the read models up to date
     shown = json.loads(cadre_ledger(url, "projections", "--json").stdout)
-    assert {(p["lag"], p["position"], p["log_head"]) for p in shown} == {(0, _last_position(url), _last_position(url))}
+    last = _last_position(url)
+    assert {(p["lag"], p["position"], p["log_head"]) for p in shown} == {(0, last, last)}
     app = CadreLedger(url)
     try:
         caught_up = read_model_rows(app)

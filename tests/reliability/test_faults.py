@@ -1,4 +1,4 @@
-"""Storage faults: each gives one line naming the database and the fix, leaves whole transactions, and verifies.
+"""Storage faults: each gives one line naming the database and the fix, leaves whole transactions, verifies.
 
 Real faults where this machine allows them (a closed port, a PostgreSQL session terminated mid-import, a
 read-only PostgreSQL session, an immutable SQLite file, a full or read-only tmpfs — mounting needs root),
@@ -12,7 +12,6 @@ import shutil
 import sqlite3
 import subprocess
 import time
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -24,21 +23,27 @@ from ledger.app import CadreLedger
 from ledger.audit import verify_ledger
 from ledger.store import parse_url
 from tests.reliability import synth
-from tests.reliability.support import assert_whole, cadre_ledger, cli_env, command, one_line_errors, raw_cursor, start
+from tests.reliability.support import (
+    assert_whole, cadre_ledger, cli_env, command, one_line_errors, raw_cursor, start,
+)
 
 FAULTS = {
     "sqlite": [
         ("a read-only file", sqlite3.OperationalError("attempt to write a readonly database"),
          "make the database file and its directory writable"),
         ("a full disk", sqlite3.OperationalError("database or disk is full"), "free some disk space"),
-        ("a disk I/O error", sqlite3.OperationalError("disk I/O error"), "check that the file and its directory"),
+        ("a disk I/O error", sqlite3.OperationalError("disk I/O error"),
+         "check that the file and its directory"),
     ],
     "postgres": [
-        ("a full disk", psycopg.errors.DiskFull('could not extend file "base/16384/16385": No space left on device'),
+        ("a full disk",
+         psycopg.errors.DiskFull('could not extend file "base/16384/16385": No space left on device'),
          "free some disk space"),
-        ("a read-only server", psycopg.errors.ReadOnlySqlTransaction("cannot execute INSERT in a read-only transaction"),
+        ("a read-only server",
+         psycopg.errors.ReadOnlySqlTransaction("cannot execute INSERT in a read-only transaction"),
          "connect to the primary server"),
-        ("a lost connection", psycopg.OperationalError("consuming input failed: server closed the connection unexpectedly"),
+        ("a lost connection",
+         psycopg.OperationalError("consuming input failed: server closed the connection unexpectedly"),
          "check that the PostgreSQL server is running"),
     ],
 }
@@ -77,7 +82,8 @@ def test_a_storage_fault_in_the_second_batch_is_one_line_keeps_the_first_and_the
     assert result.exit_code == 2, result.output
     assert result.stdout == ""
     [message] = one_line_errors(result.stderr)
-    assert message.startswith(f"error: cannot write to the ledger at {parse_url(url).redacted()}: {str(fault)}; {fix}")
+    where = parse_url(url).redacted()
+    assert message.startswith(f"error: cannot write to the ledger at {where}: {str(fault)}; {fix}")
     assert message.endswith("20 decisions were recorded before it, none of the failed batch; "
                             "run the import again once fixed (recorded decisions are skipped)")
     assert assert_whole(url) == 20
@@ -111,8 +117,8 @@ def test_a_read_only_postgresql_session_is_refused_at_open_with_the_fix(pg_url, 
     assert cadre_ledger(pg_url, "import", str(import_file(tmp_path))).returncode == 0
     env = cli_env(pg_url, PGOPTIONS="-c default_transaction_read_only=on")
 
-    done = subprocess.run([*command(), "import", str(import_file(tmp_path, first=1))], env=env, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run([*command(), "import", str(import_file(tmp_path, first=1))], env=env,
+                          capture_output=True, text=True, timeout=120)
 
     assert done.returncode == 2
     [message] = one_line_errors(done.stderr)
@@ -153,7 +159,8 @@ def _terminate_sessions_while_writing(url, name, process, persistent):
     with raw_cursor(url) as (c, _):
         while process.poll() is None and time.monotonic() < deadline:
             c.execute("SELECT DISTINCT a.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-                      "WHERE a.application_name = %s AND l.mode = 'ExclusiveLock' AND l.locktype = 'relation'",
+                      "WHERE a.application_name = %s AND l.mode = 'ExclusiveLock' "
+                      "AND l.locktype = 'relation'",
                       (name,))
             writing = [r[0] for r in c.fetchall()]
             if terminated and persistent:
@@ -180,8 +187,8 @@ def test_an_immutable_sqlite_file_is_refused_at_open_and_verifies_once_writable(
 
     assert done.returncode == 2
     [message] = one_line_errors(done.stderr)
-    assert message == (f"error: cannot open the ledger at sqlite:///{url}: attempt to write a readonly database; "
-                       "make the database file and its directory writable")
+    assert message == (f"error: cannot open the ledger at sqlite:///{url}: attempt to write a readonly "
+                       "database; make the database file and its directory writable")
     assert assert_whole(url) == 47
     assert cadre_ledger(url, "verify").returncode == 0
 
@@ -208,8 +215,8 @@ def test_a_full_disk_stops_the_import_at_a_whole_transaction_and_the_import_comp
 
     assert done.returncode == 2
     [message] = one_line_errors(done.stderr)
-    assert message.startswith(f"error: cannot write to the ledger at sqlite:///{url}: database or disk is full; "
-                              "free some disk space, or move the ledger to a larger disk; ")
+    assert message.startswith(f"error: cannot write to the ledger at sqlite:///{url}: database or disk is "
+                              "full; free some disk space, or move the ledger to a larger disk; ")
     kept = assert_whole(url)
     assert kept % importer.BATCH == 0 and kept < 9400
     assert cadre_ledger(url, "verify").returncode == 0
@@ -219,7 +226,8 @@ def test_a_full_disk_stops_the_import_at_a_whole_transaction_and_the_import_comp
     assert assert_whole(url) == 9400
 
 
-def test_a_read_only_file_system_is_refused_with_one_line_and_the_ledger_verifies_once_writable(small_disk, tmp_path):
+def test_a_read_only_file_system_is_refused_with_one_line_and_the_ledger_verifies_once_writable(
+        small_disk, tmp_path):
     url = str(small_disk / "ledger.db")
     assert cadre_ledger(url, "import", str(import_file(tmp_path))).returncode == 0
     subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
@@ -231,6 +239,7 @@ def test_a_read_only_file_system_is_refused_with_one_line_and_the_ledger_verifie
     assert done.returncode == 2
     [message] = one_line_errors(done.stderr)
     assert message == (f"error: cannot open the ledger at sqlite:///{url}: unable to open database file; "
-                       "check that the file and its directory exist and are writable, then run `cadre-ledger verify`")
+                       "check that the file and its directory exist and are writable, "
+                       "then run `cadre-ledger verify`")
     assert assert_whole(url) == 47
     assert cadre_ledger(url, "verify").returncode == 0

@@ -1,4 +1,4 @@
-"""Malformed and hostile input: every bad line is refused with one line naming it and its field, nothing written.
+"""Malformed and hostile input: each bad line is refused in one line naming it and its field; nothing written.
 
 Hypothesis builds lines from the valid examples with one thing broken (see `hostile.py`) and imports them
 in batches into a ledger holding two cadres, a post and a unit with their history, with --skip-invalid
@@ -27,6 +27,7 @@ from tests.reliability.support import soak
 BATCH = 50
 BATCHES = soak(200, 2000)
 ERROR = re.compile(r"line (\d+): (.+?): (.+)")
+BIG_INPUTS = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example]
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +59,7 @@ def test_every_hostile_line_is_refused_alone_naming_its_line_and_field_and_nothi
     before = populated.recorder.max_notification_id()
     lines_seen = []
 
-    @settings(max_examples=BATCHES, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
+    @settings(max_examples=BATCHES, deadline=None, database=None, suppress_health_check=BIG_INPUTS)
     @given(st.lists(hostile_line(), min_size=BATCH, max_size=BATCH))
     def check(batch):
         text = "\n".join(line for line, _ in batch) + "\n"
@@ -79,8 +79,7 @@ def test_every_hostile_line_is_refused_alone_naming_its_line_and_field_and_nothi
     print(f"\nfuzzed {sum(lines_seen):,} hostile lines in {len(lines_seen):,} imports: each refused alone")
 
 
-@settings(max_examples=soak(3, 30), deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
+@settings(max_examples=soak(3, 30), deadline=None, database=None, suppress_health_check=BIG_INPUTS)
 @given(batch=st.lists(hostile_line(), min_size=20, max_size=20))
 def test_the_command_line_refuses_a_hostile_file_with_exit_1_and_one_line_per_bad_line(populated, batch):
     before = populated.recorder.max_notification_id()

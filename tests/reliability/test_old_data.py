@@ -45,7 +45,8 @@ def test_an_old_ledger_reads_the_history_it_printed_when_it_was_written(old_ledg
 
 
 def test_an_old_ledger_verifies_against_the_checkpoint_signed_when_it_was_written(old_ledger):
-    done = cadre_ledger(old_ledger.database.path, "verify", "--checkpoint", str(FIXTURES / "ledger-2025.checkpoint.json"),
+    done = cadre_ledger(old_ledger.database.path, "verify",
+                        "--checkpoint", str(FIXTURES / "ledger-2025.checkpoint.json"),
                         "--public-key", str(FIXTURES / "ledger-2025.pub"))
 
     assert done.returncode == 0, done.stderr
@@ -68,7 +69,8 @@ def test_an_old_ledger_projects_and_accepts_new_decisions(old_ledger):
     old_ledger.read_models.catch_up()
     caught_up = read_model_rows(old_ledger)
     old_ledger.read_models.rebuild()
-    new = {"id": "commend-2026", "type": "commendation", "on": "2026-02-01", "cadre": "HB-000123", "kind": "merit-2"}
+    new = {"id": "commend-2026", "type": "commendation", "on": "2026-02-01", "cadre": "HB-000123",
+           "kind": "merit-2"}
 
     report = old_ledger.import_lines([(1, new)], "组织部-王")
 
@@ -76,7 +78,7 @@ def test_an_old_ledger_projects_and_accepts_new_decisions(old_ledger):
     assert report.recorded == 1 and verify_ledger(old_ledger).events == 48
 
 
-def test_events_written_before_their_class_gained_a_field_are_upcast_on_read_and_their_seals_still_hold(tmp_path):
+def test_events_written_before_their_class_gained_a_field_are_upcast_on_read_and_their_seals_hold(tmp_path):
     path = tmp_path / "dossier-v1.db"
     shutil.copyfile(FIXTURES / "dossier-v1.db", path)
     app = CadreLedger(str(path))

@@ -1,5 +1,5 @@
-"""The read models' catch-up and rebuild killed with SIGKILL mid-way: a query afterwards brings them to exactly
-the stored events, each page applied once.
+"""The read models' catch-up and rebuild killed with SIGKILL mid-way: a query afterwards brings them to
+exactly the stored events, each page applied once.
 
 A query (`cadre-ledger list`) catches the read models up page by page, each page in one transaction with
 its tracked position; `cadre-ledger rebuild` empties them and derives them again. Both are killed while
@@ -42,7 +42,7 @@ def test_a_killed_catch_up_or_rebuild_is_finished_by_the_next_query_exactly_once
         _kill_when(db_url, start(db_url, "list", "--json"), lambda: (_position(db_url) or 0) > before, rng)
         position = _position(db_url) or 0
         killed["catch-up"].append(position)
-        assert position in _page_ends(before, head), f"position {position} is not the end of a page after {before}"
+        assert position in _page_ends(before, head), f"position {position}: not a page's end after {before}"
         _assert_lag_is_reported(db_url, head, position)
 
     assert cadre_ledger(db_url, "list", "--json").returncode == 0
@@ -61,12 +61,13 @@ def test_a_killed_catch_up_or_rebuild_is_finished_by_the_next_query_exactly_once
         assert read_model_rows(app) == rebuilt
         assert _position(db_url) == head
     app.close()
-    print(f"\n{head:,} events; catch-ups killed at positions {killed['catch-up']}, rebuilds killed leaving "
-          f"positions {killed['rebuild']} (None: emptied); each finished by the next query, equal to a rebuild")
+    print(f"\n{head:,} events; catch-ups killed at positions {killed['catch-up']}, rebuilds killed "
+          f"leaving positions {killed['rebuild']} (None: emptied); each finished by the next query, "
+          "equal to a rebuild")
 
 
 def _kill_when(url, process, condition, rng):
-    """SIGKILL `process` a random moment (up to 0.15 s) after `condition` first holds, or when it has exited."""
+    """SIGKILL `process` a random moment (up to 0.15 s) after `condition` first holds, or once it exited."""
     deadline = time.monotonic() + 120
     while process.poll() is None and time.monotonic() < deadline and not condition():
         time.sleep(0.005)

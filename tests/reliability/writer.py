@@ -1,4 +1,4 @@
-"""One clerk's process for the concurrent-writers test: records its decisions in small imports, reports as JSON.
+"""One clerk's process for the concurrent-writers test: its decisions in small imports; a JSON report.
 
 python -m tests.reliability.writer URL DECISIONS.json WORKER SEED READY_FILE
 
@@ -50,11 +50,12 @@ def main(url: str, decisions_path: str, worker: str, seed: int, ready: str) -> d
                 raise
             continue
         assert not report.errors, report.errors
-        recorded, already, imports, start = recorded + report.recorded, already + report.already, imports + 1, \
-            start + len(chunk)
+        recorded, already = recorded + report.recorded, already + report.already
+        imports, start = imports + 1, start + len(chunk)
     app.close()
-    return {"worker": worker, "recorded": recorded, "already": already, "imports": imports, "retried": retried,
-            "gave_up_and_ran_again": gave_up, "seconds": round(time.monotonic() - began, 2)}
+    return {"worker": worker, "recorded": recorded, "already": already, "imports": imports,
+            "retried": retried, "gave_up_and_ran_again": gave_up,
+            "seconds": round(time.monotonic() - began, 2)}
 
 
 if __name__ == "__main__":

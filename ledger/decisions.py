@@ -269,7 +269,7 @@ def _json_type(value: Any) -> str:
 
 
 def _field_name(key: str) -> str:
-    """An unknown field's name as shown: as given when plain, else quoted with its control characters escaped."""
+    """An unknown field's name as shown: as given when plain, else quoted, control characters escaped."""
     return _clip(key if _PLAIN_NAME.fullmatch(key) else repr(key))
 
 

@@ -94,8 +94,9 @@ class Importer:
     def _storage_failure(self, error: Exception, report: ImportReport) -> StorageError:
         """The database failed (full, read-only, gone): what was written, and that the failed batch was not."""
         failure = storage_failure(self.app.database, error, "write to")
-        return StorageError(f"{failure.message}; {report.recorded:,} decisions were recorded before it, none of the "
-                            "failed batch; run the import again once fixed (recorded decisions are skipped)")
+        return StorageError(f"{failure.message}; {report.recorded:,} decisions were recorded before it, "
+                            "none of the failed batch; run the import again once fixed "
+                            "(recorded decisions are skipped)")
 
     def _attempt(self, parsed: list[tuple[int, Decision, str]], report: ImportReport, dry_run: bool,
                  skip_invalid: bool, progress: Callable[[int], None] | None) -> ImportReport:

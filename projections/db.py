@@ -105,7 +105,7 @@ class Db:
     def create_tables(self) -> None:
         """Create the read-model tables if they are missing."""
         with self.transaction() as c:
-            if self.postgres:  # one process at a time: created at once, they collide in the catalog ("already exists")
+            if self.postgres:  # one process at a time: created at once, they collide in the catalog
                 c.execute("SELECT pg_advisory_xact_lock(hashtext(?))", (f"cadre-ledger read models:{self.schema}",))
             for name, columns in TABLES.items():
                 c.execute(f"CREATE TABLE IF NOT EXISTS {name} ({columns})")

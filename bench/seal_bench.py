@@ -48,7 +48,7 @@ class UnsealedSQLiteRecorder(store.SealingSQLiteRecorder):
     """Bench only: the events and the decision index, without the seals."""
 
     def _insert_events(self, c: Any, stored_events: Sequence[Any], **kwargs: Any) -> Sequence[int]:
-        ids = self._insert_rows(c, stored_events)
+        ids = [row[0] for row in self._insert_rows(c, stored_events)]
         index = store._index_rows(stored_events, ids, kwargs)
         if index:
             c.executemany(f"INSERT INTO {store.DECISIONS_TABLE} VALUES (?,?,?,?,?)", index)

@@ -219,15 +219,19 @@ class SealingSQLiteRecorder(SQLiteApplicationRecorder):
             return self._insert_events(c, stored_events, **kwargs)
 
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
-        ids = self._insert_rows(c, stored_events)
+        rows = self._insert_rows(c, stored_events)
+        ids = [row[0] for row in rows]
         index = _index_rows(stored_events, ids, kwargs)
         if index:
             c.executemany(f"INSERT INTO {DECISIONS_TABLE} VALUES (?,?,?,?,?)", index)
-        sealing.seal(c, "sqlite", _seal_rows(stored_events, ids))
+        sealing.seal(c, "sqlite", rows)  # the rows as inserted are the rows to seal
         return ids
 
-    def _insert_rows(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent]) -> list[int]:
-        """Insert the events with one executemany; rowids follow on from the current maximum."""
+    def _insert_rows(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent]) -> list[tuple]:
+        """Insert the events with one executemany; rowids follow on from the current maximum.
+
+        Returns the rows inserted: (rowid, originator_id hex, version, topic, state).
+        """
         c.execute(f"SELECT COALESCE(MAX(rowid), 0) FROM {self.events_table_name}")
         first = c.fetchone()[0] + 1
         params = [
@@ -238,7 +242,7 @@ class SealingSQLiteRecorder(SQLiteApplicationRecorder):
             f"INSERT INTO {self.events_table_name} (rowid, originator_id, originator_version, topic, state) "
             "VALUES (?,?,?,?,?)", params,
         )
-        return [p[0] for p in params]
+        return params
 
     def decision_hashes(self, decision_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
         """For each recorded id among `decision_ids`: (content_hash, stream)."""

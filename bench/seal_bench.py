@@ -60,7 +60,8 @@ class UnsealedPostgresRecorder(store.SealingPostgresRecorder):
 
     def _fetch_ids_after_insert_events(self, curs: Any, stored_events: Sequence[Any],
                                        **kwargs: Any) -> Sequence[int]:
-        ids = PostgresApplicationRecorder._fetch_ids_after_insert_events(self, curs, stored_events, **kwargs) or []
+        insert = PostgresApplicationRecorder._fetch_ids_after_insert_events
+        ids = insert(self, curs, stored_events, **kwargs) or []
         index = store._index_rows(stored_events, ids, kwargs)
         if index:
             with curs.connection.cursor(row_factory=tuple_row) as c:
@@ -167,15 +168,18 @@ def measure(backend: Backend, decisions: list[dict[str, Any]], rounds: int,
     return {
         "events": events,
         "sealed_rate": events / best(True, "wall"), "unsealed_rate": events / best(False, "wall"),
-        "overhead_wall_best": best(True, "wall") / best(False, "wall") - 1, "overhead_wall_median": median("wall"),
+        "overhead_wall_best": best(True, "wall") / best(False, "wall") - 1,
+        "overhead_wall_median": median("wall"),
         "overhead_cpu_best": best(True, "cpu") / best(False, "cpu") - 1, "overhead_cpu_median": median("cpu"),
         "seal_share": statistics.median(p[True].in_seal / p[False].wall for p in pairs),
     }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--cadres", type=int, default=800, help="cadres in the province (800: about 50k events)")
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cadres", type=int, default=800,
+                        help="cadres in the province (800: about 50k events)")
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=5, help="sealed/unsealed pairs, alternating")
@@ -189,8 +193,8 @@ def main() -> None:
         import psycopg
 
         impl = f", psycopg {psycopg.__version__} ({psycopg.pq.__impl__})"
-    print(f"seal bench — {args.backend}{impl}, {len(decisions):,} decisions, python {platform.python_version()}, "
-          f"{os.cpu_count()} cores")
+    print(f"seal bench — {args.backend}{impl}, {len(decisions):,} decisions, "
+          f"python {platform.python_version()}, {os.cpu_count()} cores")
     try:
         r = measure(backend, decisions, args.rounds, print)
     finally:

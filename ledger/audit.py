@@ -15,7 +15,8 @@ from uuid import UUID
 
 from ledger import sealing
 from ledger.checkpoint import (
-    load_checkpoint, load_private_key, load_public_key, make_checkpoint, make_inclusion_proof_doc, verify_checkpoint,
+    load_checkpoint, load_private_key, load_public_key, make_checkpoint, make_inclusion_proof_doc,
+    verify_checkpoint,
 )
 from ledger.errors import NotFound, UnusableInput
 from ledger.integrity import event_hash
@@ -54,8 +55,11 @@ def cursor(app: Any) -> Iterator[tuple[Any, str, str | None]]:
                 conn.rollback()
 
 
-def verify_ledger(app: Any, checkpoint_paths: Sequence[str] = (), public_key_path: str | None = None) -> VerifyReport:
-    """Recompute every seal from the stored bytes; check each checkpoint's signature and that the log extends it."""
+def verify_ledger(
+    app: Any, checkpoint_paths: Sequence[str] = (), public_key_path: str | None = None
+) -> VerifyReport:
+    """Recompute every seal from the stored bytes; check each checkpoint's signature and that the log
+    extends it."""
     checkpoints = [load_checkpoint(p) for p in checkpoint_paths]
     if checkpoints:
         if public_key_path is None:
@@ -68,10 +72,11 @@ def verify_ledger(app: Any, checkpoint_paths: Sequence[str] = (), public_key_pat
 
 
 def signing_key(path: str | None) -> Any:
-    """The Ed25519 private key from --key, or from CADRE_LEDGER_SIGNING_KEY (a path or the PEM text itself)."""
+    """The Ed25519 private key from --key, or from CADRE_LEDGER_SIGNING_KEY (a path or the PEM text)."""
     value = path or os.environ.get(SIGNING_KEY_ENV)
     if not value:
-        raise UnusableInput(f"no signing key: pass --key FILE or set {SIGNING_KEY_ENV} (make one with keygen)")
+        raise UnusableInput(
+            f"no signing key: pass --key FILE or set {SIGNING_KEY_ENV} (make one with keygen)")
     if value.lstrip().startswith("-----BEGIN"):
         tmp = Path(os.environ.get("TMPDIR", "/tmp")) / f".cadre-ledger-key-{os.getpid()}"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -93,7 +98,7 @@ def checkpoint(app: Any, key_path: str | None, now: datetime | None = None) -> d
 
 
 def prove(app: Any, decision_id: str, checkpoint_path: str | None = None) -> dict[str, Any]:
-    """An inclusion proof for one decision, tied to a saved checkpoint when given (with a consistency proof)."""
+    """An inclusion proof for one decision, tied to a saved checkpoint when given (consistency proof too)."""
     found = app.decision_hashes([decision_id])
     if decision_id not in found:
         raise NotFound(f"decision {decision_id} is not in the ledger")
@@ -102,12 +107,14 @@ def prove(app: Any, decision_id: str, checkpoint_path: str | None = None) -> dic
         position = _position_of(c, dialect, schema, decision_id)
         size = int(cp["tree_size"]) if cp else None
         if cp and sealing.current_head(c, dialect, schema).size < size:  # type: ignore[operator]
-            raise UnusableInput(f"the checkpoint covers {size} events but this ledger has fewer; wrong ledger?")
+            raise UnusableInput(
+                f"the checkpoint covers {size} events but this ledger has fewer; wrong ledger?")
         seal, tree_size, path, root = sealing.prove_inclusion(c, dialect, position, size, schema)
         if seal.leaf_index >= tree_size:
-            raise UnusableInput(f"decision {decision_id} was recorded after the checkpoint; make a newer checkpoint")
-        return make_inclusion_proof_doc(decision_id, position, seal.event_hash, seal.leaf_index, tree_size, path, root,
-                                        checkpoint=cp, consistency_path=[] if cp else None)
+            raise UnusableInput(
+                f"decision {decision_id} was recorded after the checkpoint; make a newer checkpoint")
+        return make_inclusion_proof_doc(decision_id, position, seal.event_hash, seal.leaf_index, tree_size,
+                                        path, root, checkpoint=cp, consistency_path=[] if cp else None)
 
 
 def verify_stream(app: Any, aggregate_id: UUID) -> dict[int, str]:
@@ -122,7 +129,8 @@ def verify_stream(app: Any, aggregate_id: UUID) -> dict[int, str]:
         if dialect == "postgres":
             c.execute(f'SELECT e.originator_version, e.topic, e.state, s.event_hash, true '
                       f'FROM "{schema}"."{table}" e LEFT JOIN "{schema}".ledger_seals s '
-                      "ON s.position = e.notification_id WHERE e.originator_id = %s ORDER BY e.notification_id",
+                      "ON s.position = e.notification_id WHERE e.originator_id = %s "
+                      "ORDER BY e.notification_id",
                       (aggregate_id,))
         else:
             c.execute("SELECT e.originator_version, CAST(e.topic AS BLOB), CAST(e.state AS BLOB), "
@@ -164,5 +172,6 @@ def summarize(report: VerifyReport) -> dict[str, Any]:
         message = f"intact: {report.events:,} events, root {report.root.hex()}{held}"
     return {"ok": report.ok, "events": report.events, "root": report.root.hex(),
             "first_bad_position": report.first_bad_position, "reason": report.reason,
-            "checkpoints": [{"tree_size": c.tree_size, "ok": c.ok, "reason": c.reason} for c in report.checkpoints],
+            "checkpoints": [{"tree_size": c.tree_size, "ok": c.ok, "reason": c.reason}
+                            for c in report.checkpoints],
             "message": message}

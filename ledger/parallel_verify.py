@@ -1,8 +1,8 @@
-"""A faster confirmation that a large SQLite log is intact, on two processes; any doubt falls back to the exact pass.
+"""A faster confirmation that a large SQLite log is intact, on two processes; any doubt: the exact pass.
 
-A forked child recomputes every event hash from the stored rows and checks it, with the leaf index, against the
-seal at the same position. The parent, meanwhile, recomputes the hash chain and the Merkle tree from the sealed
-event hashes and checks the stored chain hashes and nodes. When both sides agree on the count and last
+A forked child recomputes every event hash from the stored rows and checks it, with the leaf index, against
+the seal at the same position. The parent, meanwhile, recomputes the hash chain and the Merkle tree from the
+sealed event hashes and checks the stored chain hashes and nodes. When both sides agree on the count and last
 position and the head matches, the log is what the exact single pass would have found intact: every event has
 its seal, no seal lacks its event (equal counts), and the chain and tree over the sealed hashes are those over
 the recomputed ones. Anything else (a mismatch, a damaged value, a concurrent append between the two
@@ -42,7 +42,8 @@ def usable(connection: sqlite3.Connection) -> str | None:
 
 def confirm(connection: sqlite3.Connection, path: str, events_table: str,
             sizes: Iterable[int]) -> tuple[StoredHead, Tree] | None:
-    """(head, tree) when the log in `connection`'s read transaction is intact, else None (not necessarily tampered)."""
+    """(head, tree) when the log in `connection`'s read transaction is intact, else None (which does not
+    mean tampered: the caller then runs the exact pass)."""
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns, never touches the parent's connection
@@ -75,12 +76,13 @@ def confirm(connection: sqlite3.Connection, path: str, events_table: str,
 
 
 def _events_match(connection: sqlite3.Connection, events_table: str) -> tuple[int, int] | None:
-    """(count, last position) when every event's recomputed hash and leaf index match the seal at its position."""
+    """(count, last position) when every event's recomputed hash and leaf index match the seal at its
+    position; else None."""
     sha, pack, tag = hashlib.sha256, _EVENT_HEADER, _EVENT_TAG
     cursor = connection.cursor()
     cursor.execute(f"SELECT e.rowid, e.originator_id, e.originator_version, e.topic, e.state, s.leaf_index, "
-                   f"s.event_hash FROM {qualify(events_table)} e LEFT JOIN {_SEALS} s ON s.position = e.rowid "
-                   "ORDER BY e.rowid")
+                   f"s.event_hash FROM {qualify(events_table)} e LEFT JOIN {_SEALS} s "
+                   "ON s.position = e.rowid ORDER BY e.rowid")
     oids: dict[Any, bytes] = {}
     topics: dict[Any, bytes] = {}
     size = position = 0
@@ -93,8 +95,8 @@ def _events_match(connection: sqlite3.Connection, events_table: str) -> tuple[in
                 top = topics.get(topic)
                 if top is None:
                     top = topics[topic] = topic.encode()
-                if sealed != sha(pack(tag, len(oid), version, len(top), len(state)) + oid + top + state).digest() \
-                        or leaf != size:
+                digest = sha(pack(tag, len(oid), version, len(top), len(state)) + oid + top + state).digest()
+                if sealed != digest or leaf != size:
                     return None
                 size += 1
             if len(oids) > PAGE:
@@ -111,12 +113,14 @@ def _tree(connection: sqlite3.Connection, sizes: Iterable[int]) -> Tree | None:
     next_wanted = next(wanted, -1)
     roots_at = {0: EMPTY_ROOT} if 0 in set(sizes) else {}
     positions_at: dict[int, int] = {}
-    nodes = chained.from_iterable(_pages(connection, f"SELECT node_key, hash FROM {_NODES} ORDER BY node_key"))
+    nodes = chained.from_iterable(_pages(connection, f"SELECT node_key, hash FROM {_NODES} "
+                                                     "ORDER BY node_key"))
     stored_node = next(nodes, None)
     frontier: list[bytes] = []
     pop, push = frontier.pop, frontier.append
     size, chain, position = 0, GENESIS, 0
-    for page in _pages(connection, f"SELECT position, event_hash, chain_hash FROM {_SEALS} ORDER BY position"):
+    seals = f"SELECT position, event_hash, chain_hash FROM {_SEALS} ORDER BY position"
+    for page in _pages(connection, seals):
         for position, digest, sealed_chain in page:
             chain = sha(b"\x02" + chain + digest).digest()
             if sealed_chain != chain:
@@ -150,7 +154,9 @@ def _pages(connection: sqlite3.Connection, statement: str) -> Iterator[list[Any]
         yield page
 
 
-def _one(connection: sqlite3.Connection, statement: str, params: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
+def _one(
+    connection: sqlite3.Connection, statement: str, params: tuple[Any, ...] = ()
+) -> tuple[Any, ...] | None:
     """The first row of `statement` as a plain tuple (the application's connection makes sqlite3.Row rows)."""
     cursor = connection.cursor()
     cursor.row_factory = None

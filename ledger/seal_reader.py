@@ -18,7 +18,9 @@ from ledger.sealing import HEAD, NODES, SEALS, Dialect, StoredHead, qualify
 PAGE = 20_000
 MIN_KEY = -(1 << 63)
 UUID_OID = 2950
-EVENT_TYPES = (("originator_id", "text"), ("originator_version", "integer"), ("topic", "text"), ("state", "blob"))
+EVENT_TYPES = (
+    ("originator_id", "text"), ("originator_version", "integer"), ("topic", "text"), ("state", "blob"),
+)
 SEAL_TYPES = (("leaf_index", "integer"), ("event_hash", "blob"), ("chain_hash", "blob"))
 Joined = tuple[int, Any, Any, Any, Any, Any, Any, Any]
 
@@ -26,7 +28,9 @@ Joined = tuple[int, Any, Any, Any, Any, Any, Any, Any]
 class DbReader:
     """The verifier's view of one database, inside the caller's read transaction."""
 
-    def __init__(self, connection: Any, dialect: Dialect, events_table: str, schema: str | None = None) -> None:
+    def __init__(
+        self, connection: Any, dialect: Dialect, events_table: str, schema: str | None = None
+    ) -> None:
         self.connection, self.dialect = connection, dialect
         self.events = qualify(events_table, None if "." in events_table else schema)
         self.seals, self.nodes_table, self.head_table = (qualify(t, schema) for t in (SEALS, NODES, HEAD))
@@ -64,7 +68,8 @@ class DbReader:
             if row is not None and row[4:] != ("blob", "blob"):
                 return "its hashes are not stored as blobs"
         else:
-            row = self._one(f"SELECT size, last_position, chain_head, frontier FROM {self.head_table} WHERE id = 1")
+            row = self._one(f"SELECT size, last_position, chain_head, frontier FROM {self.head_table} "
+                            "WHERE id = 1")
         if row is None:
             return None
         size, last, chain, frontier = row[:4]
@@ -112,8 +117,9 @@ class DbReader:
         limit = "" if before is None else f"AND s.position < {self.mark} "
         cast = "CAST(s.originator_id AS BLOB)" if self.dialect == "sqlite" else "s.originator_id"
         row = self._one(
-            f"SELECT s.position, s.leaf_index, {cast}, s.originator_version FROM {self.seals} s WHERE NOT EXISTS "
-            f"(SELECT 1 FROM {self.events} e WHERE e.{self.pos} = s.position) {limit}ORDER BY s.position LIMIT 1",
+            f"SELECT s.position, s.leaf_index, {cast}, s.originator_version FROM {self.seals} s "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {self.events} e WHERE e.{self.pos} = s.position) "
+            f"{limit}ORDER BY s.position LIMIT 1",
             () if before is None else (before,))
         return None if row is None else (row[0], row[1], _text(row[2]), row[3])
 
@@ -136,9 +142,10 @@ class DbReader:
                         f"ON s.position = e.rowid WHERE e.rowid = ?", (position,))
         if row is None:
             return None
-        wrong = [f"its {name} is stored as {got}, not {want}" for (name, want), got in zip(EVENT_TYPES, row) if got != want]
-        wrong += [f"its seal's {name} is stored as {got}, not {want}" for (name, want), got in zip(SEAL_TYPES, row[4:])
-                  if got not in (want, "null")]
+        wrong = [f"its {name} is stored as {got}, not {want}"
+                 for (name, want), got in zip(EVENT_TYPES, row) if got != want]
+        wrong += [f"its seal's {name} is stored as {got}, not {want}"
+                  for (name, want), got in zip(SEAL_TYPES, row[4:]) if got not in (want, "null")]
         return "; ".join(wrong) or None
 
 
@@ -150,8 +157,11 @@ def _robust(event_types: Sequence[tuple[str, str]], seal_types: Sequence[tuple[s
     return f"SELECT e.{pos}, {', '.join(values)} {joined} WHERE e.{pos} > ? ORDER BY e.{pos} LIMIT ?"
 
 
-def _sqlite_pages(connection: sqlite3.Connection, fast: str, robust: str, convert: Any) -> Iterator[list[Any]]:
-    """Pages of `fast` (keyed on its first column, param key > ?); a page with undecodable text is read robustly."""
+def _sqlite_pages(
+    connection: sqlite3.Connection, fast: str, robust: str, convert: Any
+) -> Iterator[list[Any]]:
+    """Pages of `fast` (keyed on its first column, param key > ?); a page with text that is not UTF-8 is
+    read again with `robust` (param key > ? and LIMIT ?), each row through `convert`."""
     after = MIN_KEY
     while True:
         cursor = connection.cursor()
@@ -199,7 +209,8 @@ def _as(value: Any, stored: str, want: str) -> Any:
 def _convert_event(row: Sequence[Any]) -> Joined:
     """A robust events row as a fast one: position, the four event values, the three seal values."""
     values = [_as(row[1 + 2 * i], row[2 + 2 * i], want) for i, (_, want) in enumerate(EVENT_TYPES)]
-    seal = [row[9 + 2 * i] if row[10 + 2 * i] in (want, "null") else b"" for i, (_, want) in enumerate(SEAL_TYPES)]
+    seal = [row[9 + 2 * i] if row[10 + 2 * i] in (want, "null") else b""
+            for i, (_, want) in enumerate(SEAL_TYPES)]
     if seal[0] is not None and row[10] == "integer":
         seal[0] = int(seal[0])
     return (row[0], *values, *seal)  # type: ignore[return-value]

@@ -113,7 +113,8 @@ def check_log(reader: Reader, checkpoint_sizes: Iterable[int] = ()) -> VerifyRep
             except (AttributeError, TypeError, struct.error, OverflowError):
                 digest = unreadable
             chain = sha(b"\x02" + chain + digest).digest()
-            if bad is None and (sealed != digest or sealed_chain != chain or leaf != size or digest is unreadable):
+            if bad is None and (sealed != digest or sealed_chain != chain or leaf != size
+                                or digest is unreadable):
                 bad = _explain(reader, position, size, originator_id, version, digest, leaf, sealed)
             node = sha(b"\x00" + digest).digest()
             if size & 1:
@@ -140,8 +141,9 @@ def check_log(reader: Reader, checkpoint_sizes: Iterable[int] = ()) -> VerifyRep
             bad = _gone(orphan)
     if bad is None:
         bad = _check_end(stored_node, head, size, last_position, chain, frontier)
-    report = VerifyReport(size, root_from_frontier(frontier), chain, head.size if isinstance(head, StoredHead) else 0,
-                          roots_at=roots_at, positions_at=positions_at)
+    head_size = head.size if isinstance(head, StoredHead) else 0
+    report = VerifyReport(size, root_from_frontier(frontier), chain, head_size, roots_at=roots_at,
+                          positions_at=positions_at)
     if bad is not None:
         report.first_bad_position, report.first_bad_leaf, report.reason = bad
     return report
@@ -152,7 +154,8 @@ def _explain(reader: Reader, position: int, size: int, originator_id: Any, versi
     """Why the event at `position` does not match its seal (called once, for the first one)."""
     who = f"{originator_id} v{version}"
     if sealed is None:
-        return (position, size, f"event at position {position} ({who}) has no seal: it was inserted after sealing")
+        return (position, size,
+                f"event at position {position} ({who}) has no seal: it was inserted after sealing")
     damage = reader.damage(position)
     if damage or digest is UNREADABLE:
         return (position, size, f"event at position {position} was changed outside the ledger: "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator, Sequence
+from itertools import chain
 from typing import Any
 
 from ledger.sealing import HEAD, NODES, SEALS, Dialect, StoredHead, qualify
@@ -95,18 +96,20 @@ class DbReader:
 
     def nodes(self) -> Iterator[tuple[int, Any]]:
         """Every stored interior node as (node_key, hash), in key order."""
+        return chain.from_iterable(self._node_pages())
+
+    def _node_pages(self) -> Iterator[Sequence[tuple[int, Any]]]:
         fast = f"SELECT node_key, hash FROM {self.nodes_table} WHERE node_key > {self.mark} ORDER BY node_key"
         if self.dialect == "postgres":
             cursor = self._cursor("cadre_ledger_verify_nodes")
             cursor.execute(fast, (MIN_KEY,))
             while page := cursor.fetchmany(PAGE):
-                yield from page
+                yield page
             cursor.close()
             return
         robust = (f"SELECT node_key, CAST(hash AS BLOB), typeof(hash) FROM {self.nodes_table} "
                   "WHERE node_key > ? ORDER BY node_key LIMIT ?")
-        for page in _sqlite_pages(self.connection, fast, robust, _convert_node):
-            yield from page
+        yield from _sqlite_pages(self.connection, fast, robust, _convert_node)
 
     def seal_count(self) -> int:
         """How many seals are stored."""

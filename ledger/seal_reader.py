@@ -17,6 +17,7 @@ from typing import Any
 from ledger.sealing import HEAD, NODES, SEALS, Dialect, StoredHead, qualify
 
 PAGE = 20_000
+PG_PAGE = 5_000  # psycopg holds a whole fetched page twice (the result and its rows)
 MIN_KEY = -(1 << 63)
 UUID_OID = 2950
 EVENT_TYPES = (
@@ -87,7 +88,7 @@ class DbReader:
         if self.dialect == "postgres":
             cursor = self._cursor("cadre_ledger_verify_events")
             cursor.execute(fast, (MIN_KEY,))
-            while page := cursor.fetchmany(PAGE):
+            while page := cursor.fetchmany(PG_PAGE):
                 yield page
             cursor.close()
             return
@@ -103,7 +104,7 @@ class DbReader:
         if self.dialect == "postgres":
             cursor = self._cursor("cadre_ledger_verify_nodes")
             cursor.execute(fast, (MIN_KEY,))
-            while page := cursor.fetchmany(PAGE):
+            while page := cursor.fetchmany(PG_PAGE):
                 yield page
             cursor.close()
             return

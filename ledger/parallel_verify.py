@@ -31,7 +31,8 @@ _SEALS, _NODES, _HEAD = qualify(SEALS), qualify(NODES), qualify(HEAD)
 
 def usable(connection: sqlite3.Connection) -> str | None:
     """The database file to reopen in a child, when two processes are worth it here; else None."""
-    if not hasattr(os, "fork") or threading.active_count() > 1 or len(os.sched_getaffinity(0)) < 2:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if not hasattr(os, "fork") or threading.active_count() > 1 or cores < 2:
         return None
     row = _one(connection, f"SELECT size FROM {_HEAD} WHERE id = 1")
     if row is None or type(row[0]) is not int or row[0] < PARALLEL_MIN:

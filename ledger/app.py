@@ -12,7 +12,9 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import MapperDeserialisationError, PersistenceError, StoredEvent, Transcoder
+from eventsourcing.persistence import (
+    DataError, MapperDeserialisationError, OperationalError, PersistenceError, StoredEvent, Transcoder,
+)
 
 from ledger.aggregate import Subject
 from ledger.cadre import Cadre
@@ -71,6 +73,12 @@ class CadreLedger(Application):
             hint = (f"check {CIPHER_KEY_ENV}: the ledger is encrypted with another key, or not at all"
                     if "MAC" in str(e) or "ecrypt" in str(e) or self.mapper.cipher else "run `cadre-ledger verify`")
             raise StorageError(f"cannot read the stored events of {agg_id}: {_reason(e)}; {hint}") from None
+        except (OperationalError, DataError) as e:
+            if "decode" not in str(e).lower():
+                raise
+            reason = _reason(e).split(" with text")[0]
+            raise StorageError(f"cannot read the stored events of {agg_id}: {reason}; a stored row was changed "
+                               "outside the ledger: run `cadre-ledger verify` to find it") from None
 
     def write_events(self, pending: Sequence[PendingEvent]) -> None:
         """Encode and store events built by a `Workspace`, with their decision-index rows, in ONE transaction."""

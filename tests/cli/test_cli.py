@@ -138,3 +138,18 @@ def test_history_lists_events_in_recorded_order_with_actor(run, examples_file):
 
     assert [r["id"] for r in rows][:3] == ["reg-HB-000124", "s-2024-3", "ext-2024"]
     assert rows[0]["actor"] == "组织部-王" and rows[0]["decision"]["name"] == "李华"
+
+
+def test_history_of_a_cadre_whose_stored_row_was_retyped_is_a_one_line_error_pointing_to_verify(run, examples_file,
+                                                                                               tmp_path):
+    import sqlite3
+
+    run("import", examples_file)
+    with sqlite3.connect(tmp_path / "cli.db") as conn:
+        conn.execute("UPDATE stored_events SET state = CAST(x'ff41ff' AS TEXT) WHERE rowid = 20")
+
+    result = run("history", "HB-000123", "--verify")
+
+    assert result.exit_code == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "changed outside the ledger: run `cadre-ledger verify`" in result.stderr

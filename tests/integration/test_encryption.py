@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import copy
 import os
+from datetime import date
 
 import pytest
 
@@ -25,6 +26,9 @@ def test_an_encrypted_ledger_holds_no_plaintext_name_and_verifies_without_the_ke
     app = CadreLedger(str(path))
     app.import_lines(lines(EXAMPLES), "clerk")
     app.read_models.catch_up()
+    caught_up = app.read_models.list_cadres(date(2023, 9, 1))
+    app.read_models.rebuild()  # decodes the stored states itself: it must decrypt them too
+    assert app.read_models.list_cadres(date(2023, 9, 1)) == caught_up
     assert app.history(cadre="HB-000123")[0]["decision"]["name"] == "张明"
     app.close()
 

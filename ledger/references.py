@@ -32,25 +32,21 @@ class Lookup(Protocol):
 
 def check_references(d: Decision, lookup: Lookup) -> Decision:
     """The decision with references checked (and 警告 resolved by its target's family)."""
-    t = d["type"]
-    if "cadre" in d:
-        facts = lookup.cadre_facts(d["cadre"])
-        if t == "register":
+    for subject, registering, find, check in (
+        ("cadre", "register", lookup.cadre_facts, _check_cadre_refs),
+        ("post", "post-register", lookup.post_facts, _check_post_refs),
+    ):
+        if subject not in d:
+            continue
+        key = d[subject]
+        facts = find(key)
+        if d["type"] == registering:
             if facts is not None:
-                raise InvalidDecision("cadre", f"{d['cadre']} is already registered by decision {facts[0]['id']}")
+                raise InvalidDecision(subject, f"{key} is already registered by decision {facts[0]['id']}")
             return d
         if facts is None:
-            raise InvalidDecision("cadre", f"{d['cadre']} is not registered; record its register decision first")
-        return _check_cadre_refs(d, facts, lookup)
-    if "post" in d:
-        facts = lookup.post_facts(d["post"])
-        if t == "post-register":
-            if facts is not None:
-                raise InvalidDecision("post", f"{d['post']} is already registered by decision {facts[0]['id']}")
-            return d
-        if facts is None:
-            raise InvalidDecision("post", f"{d['post']} is not registered; record its post-register decision first")
-        return _check_post_refs(d, facts, lookup)
+            raise InvalidDecision(subject, f"{key} is not registered; record its {registering} decision first")
+        return check(d, facts, lookup)
     return d
 
 

@@ -108,3 +108,13 @@ def _sorted(obj: Any) -> Any:
     if t is tuple:
         return tuple(_sorted(v) if type(v) in _CONTAINERS else v for v in obj)
     return obj
+
+
+def plain_state(mapper: Any, state: bytes) -> bytes:
+    """A stored state as the transcoder wrote it: decrypted and decompressed the way the mapper stores it."""
+    data = bytes(state)
+    if mapper.cipher:
+        data = mapper.cipher.decrypt(data)
+    if mapper.compressor:
+        data = mapper.compressor.decompress(data)
+    return data

@@ -14,6 +14,7 @@ from typing import Any
 from eventsourcing.utils import resolve_topic
 
 from ledger.events import COMMON_FIELDS
+from ledger.transcoder import plain_state
 from projections.db import Db
 
 PAGE = 2000
@@ -99,12 +100,7 @@ def _decoder(app: Any) -> Callable[[bytes], dict[str, Any]]:
     mapper = app.mapper
 
     def decode(state: bytes) -> dict[str, Any]:
-        data = bytes(state)
-        if mapper.cipher:
-            data = mapper.cipher.decrypt(data)
-        if mapper.compressor:
-            data = mapper.compressor.decompress(data)
-        return mapper.transcoder.decode_for_json(data)
+        return mapper.transcoder.decode_for_json(plain_state(mapper, state))
     return decode
 
 

@@ -19,6 +19,7 @@ from eventsourcing.utils import resolve_topic
 from ledger.aggregate import Subject
 from ledger.errors import LedgerError
 from ledger.facts import Fact
+from ledger.transcoder import plain_state
 from ledger.workspace import fact_of
 from projections.db import SUBJECT_TABLES, TABLES, Cursor, Db
 from projections.derive import Rows, cadre_rows, post_rows, unit_rows
@@ -210,7 +211,7 @@ def _subjects_in_log(app: Any) -> Iterator[tuple[Any, int, int]]:
             yield current, events, top
             current, events, top = None, 0, 0
         cls = _event_class(topic)
-        data = _decode(mapper, state)
+        data = mapper.transcoder.decode(plain_state(mapper, state))
         if "class_version" in data:  # an older schema: let the library upcast it
             stored = StoredEvent(originator_id=UUID(str(agg_id)), originator_version=version, topic=topic, state=state)
             data = dict(vars(mapper.to_domain_event(stored)))
@@ -222,15 +223,6 @@ def _subjects_in_log(app: Any) -> Iterator[tuple[Any, int, int]]:
         top = max(top, notification_id)
     if current is not None:
         yield current, events, top
-
-
-def _decode(mapper: Any, state: bytes) -> dict[str, Any]:
-    data = bytes(state)
-    if mapper.cipher:
-        data = mapper.cipher.decrypt(data)
-    if mapper.compressor:
-        data = mapper.compressor.decompress(data)
-    return mapper.transcoder.decode(data)
 
 
 def _stream_events(app: Any) -> Iterator[tuple[Any, int, str, bytes, int]]:

@@ -1,6 +1,8 @@
 """A tiny builder of cadre facts for the rules tests: one `Dossier` per cadre, facts in recording order."""
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -75,3 +77,18 @@ def status_on(dossier: Dossier, on: str | date, posts: dict | None = None) -> di
 def rows_of(rows: list[dict], source: str) -> list[dict]:
     """The restriction rows of one source decision."""
     return [row for row in rows if row["source"] == source]
+
+
+def fact_builder(subject_key: str, key: str, actor: str) -> Callable[..., Fact]:
+    """`fact(type_, on, **fields)`: loose facts of one subject, each recorded a minute after the last."""
+    counter = itertools.count(1)
+
+    def fact(type_: str, on: date, **fields: Any) -> Fact:
+        n = next(counter)
+        base: Fact = {
+            "id": f"{type_}-{n}", "type": type_, "on": on, "seq": n, subject_key: key,
+            "recorded_at": datetime(2025, 1, 1, tzinfo=timezone.utc) + timedelta(minutes=n), "actor": actor,
+            "doc": None, "authority": None, "note": None, "case": None, "override_reason": None,
+        }
+        return {**base, **fields}
+    return fact

@@ -1,30 +1,20 @@
 """R-HANDOVER: due dates, extensions, signoffs, status and findings of principal-leader handovers."""
 from __future__ import annotations
 
-import itertools
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from typing import Any
 
 import pytest
 
 from ledger.errors import InvalidDecision, RuleViolation
 from ledger.rules.handover import check_handover_decision, compute_handover_findings, compute_handovers
+from tests.unit.factories import fact_builder
 
 POST = "YC-YL-PARTY-SECRETARY"
 MONDAY = date(2025, 9, 1)  # worked example 7: due 2025-09-15, +10 working days → Sunday 2025-09-28
-_seq = itertools.count(1)
 
 
-def fact(type_: str, on: date, **fields: Any) -> dict[str, Any]:
-    """A post fact as the aggregate hands it to the rules; later calls are recorded later."""
-    n = next(_seq)
-    base = {
-        "id": f"{type_}-{n}", "type": type_, "on": on, "seq": n, "post": POST,
-        "recorded_at": datetime(2025, 1, 1, tzinfo=timezone.utc) + timedelta(minutes=n),
-        "actor": "organisation-dept", "doc": None, "authority": None, "note": None, "case": None,
-        "override_reason": None,
-    }
-    return {**base, **fields}
+fact = fact_builder("post", POST, "organisation-dept")
 
 
 def register() -> dict[str, Any]:

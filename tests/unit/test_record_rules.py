@@ -1,27 +1,18 @@
 """A cadre's record beyond restrictions (pool, commendations, secondments, …) and R-REUSE candidates."""
 from __future__ import annotations
 
-import itertools
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from typing import Any
 
 import pytest
 
 from ledger.rules.record import compute_record, compute_reuse_candidates, voided_ids
+from tests.unit.factories import fact_builder
 
 CADRE = "HB-000123"
-_seq = itertools.count(1)
 
 
-def fact(type_: str, on: date, **fields: Any) -> dict[str, Any]:
-    """A cadre fact as the aggregate hands it to the rules; later calls are recorded later."""
-    n = next(_seq)
-    base = {
-        "id": f"{type_}-{n}", "type": type_, "on": on, "seq": n, "cadre": CADRE,
-        "recorded_at": datetime(2025, 1, 1, tzinfo=timezone.utc) + timedelta(minutes=n),
-        "actor": "组织部", "doc": None, "authority": None, "note": None, "case": None, "override_reason": None,
-    }
-    return {**base, **fields}
+fact = fact_builder("cadre", CADRE, "组织部")
 
 
 def expired(source: str, ends_on: Any, bars: tuple[str, ...] = ("promotion",)) -> dict[str, Any]:

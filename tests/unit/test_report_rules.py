@@ -1,29 +1,20 @@
 """R-REPORT: reports, their dispositions, letter-inquiry replies and clarifications."""
 from __future__ import annotations
 
-import itertools
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
 from ledger.rules.reports import DISPOSITION_STANDING, compute_reports
+from tests.unit.factories import fact_builder
 
 CADRE = "HB-000123"
 REPORT = "YWJD-2025-0042"
 RECEIVED = date(2025, 8, 20)
-_seq = itertools.count(1)
 
 
-def fact(type_: str, on: date, **fields: Any) -> dict[str, Any]:
-    """A cadre fact as the aggregate hands it to the rules; later calls are recorded later."""
-    n = next(_seq)
-    base = {
-        "id": f"{type_}-{n}", "type": type_, "on": on, "seq": n, "cadre": CADRE,
-        "recorded_at": datetime(2025, 1, 1, tzinfo=timezone.utc) + timedelta(minutes=n),
-        "actor": "纪委", "doc": None, "authority": None, "note": None, "case": None, "override_reason": None,
-    }
-    return {**base, **fields}
+fact = fact_builder("cadre", CADRE, "纪委")
 
 
 def report(on: date = RECEIVED, number: str = REPORT) -> dict[str, Any]:

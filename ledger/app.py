@@ -20,7 +20,7 @@ from ledger.aggregate import Subject
 from ledger.cadre import Cadre
 from ledger.errors import NotFound, StorageError
 from ledger.events import decision_of
-from ledger.facts import Fact, known_at
+from ledger.facts import Fact, known_at, named_posts
 from ledger.importer import Importer, ImportReport, Line
 from ledger.loader import SubjectLoader
 from ledger.post import LeadershipPost
@@ -125,8 +125,7 @@ class CadreLedger(Application):
 
         moment = at or datetime.now(timezone.utc)
         facts = self.facts(Cadre, cadre, at)
-        post_ids = {f["post_id"] for f in facts if f.get("post_id")}
-        posts = {p: info for p in post_ids if (info := self.post_info(p, at)) is not None}
+        posts = named_posts(facts, lambda post: self.post_info(post, at))
         handovers = [{k: h.get(k) for k in HANDOVER_SUMMARY} for h in self.cadre_handovers(cadre, as_of, at)]
         return compose_status(facts, as_of, moment, posts=posts, handovers=handovers)
 

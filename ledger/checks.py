@@ -1,9 +1,8 @@
 """Which rule checks a decision runs at write time, with what it needs from the ledger."""
 from __future__ import annotations
 
-from typing import Any
-
 from ledger.decisions import Decision
+from ledger.facts import named_posts
 from ledger.workspace import Workspace
 
 CADRE_CHECKED = frozenset({
@@ -19,21 +18,8 @@ def check(decision: Decision, work: Workspace, actor: str) -> None:
         from ledger.rules.checks import check_decision
 
         facts = work.cadre_facts(decision["cadre"]) or []
-        check_decision(facts, work.next_fact(decision, actor), posts=posts_for(decision, facts, work))
+        check_decision(facts, work.next_fact(decision, actor), posts=named_posts([*facts, decision], work.post_info))
     elif kind in POST_CHECKED:
         from ledger.rules.handover import check_handover_decision
 
         check_handover_decision(work.post_facts(decision["post"]) or [], work.next_fact(decision, actor))
-
-
-def posts_for(decision: Decision, facts: Any, work: Workspace) -> dict[str, dict[str, Any]]:
-    """The registered posts that the cadre's appointments (and this one) name, by post id."""
-    ids = {f["post_id"] for f in facts if f.get("post_id")}
-    if decision.get("post_id"):
-        ids.add(decision["post_id"])
-    posts = {}
-    for post_id in ids:
-        info = work.post_info(post_id)
-        if info is not None:
-            posts[post_id] = info
-    return posts

@@ -23,7 +23,7 @@ time (``recorded_at <= known_at``); the rules then work in valid time only (``as
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -39,3 +39,9 @@ def known_at(facts: Iterable[Fact], moment: datetime | None) -> list[Fact]:
     if moment is None:
         return list(facts)
     return [f for f in facts if f["recorded_at"] <= moment]
+
+
+def named_posts(facts: Iterable[Fact], info: Callable[[str], dict[str, Any] | None]) -> dict[str, dict[str, Any]]:
+    """The registered posts that appointments among `facts` name (`post_id`): post id → register fields."""
+    ids = {f["post_id"] for f in facts if f.get("post_id")}
+    return {post: found for post in sorted(ids) if (found := info(post)) is not None}

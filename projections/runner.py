@@ -18,7 +18,7 @@ from eventsourcing.utils import resolve_topic
 
 from ledger.aggregate import Subject
 from ledger.errors import LedgerError
-from ledger.facts import Fact
+from ledger.facts import Fact, named_posts
 from ledger.transcoder import plain_state
 from ledger.workspace import fact_of
 from projections.db import SUBJECT_TABLES, TABLES, Cursor, Db
@@ -44,9 +44,7 @@ def rows_for(app: Any, subject: Subject) -> Rows:
     """The rows of one subject, from its facts."""
     kind = subject.subject_key
     if kind == "cadre":
-        post_ids = {f["post_id"] for f in subject.facts if f.get("post_id")}
-        posts = {p: info for p in post_ids if (info := app.post_info(p)) is not None}
-        return cadre_rows(subject.facts, posts, with_names=not app.mapper.cipher)
+        return cadre_rows(subject.facts, named_posts(subject.facts, app.post_info), with_names=not app.mapper.cipher)
     if kind == "post":
         return post_rows(subject.facts)
     return unit_rows(subject.facts)

@@ -35,38 +35,40 @@ sys.path.insert(0, str(ROOT))
 from eventsourcing.postgres import PostgresApplicationRecorder  # noqa: E402
 from eventsourcing.utils import get_topic  # noqa: E402
 from psycopg.rows import tuple_row  # noqa: E402
-from psycopg.sql import SQL, Identifier  # noqa: E402
 
-from ledger import sealing, store  # noqa: E402
+
+from ledger.integrity import sealing  # noqa: E402
+from ledger.storage.index import index_rows  # noqa: E402
+from ledger.storage.postgres import LedgerPostgresRecorder  # noqa: E402
+from ledger.storage.sqlite import TABLES, LedgerSQLiteRecorder  # noqa: E402
 from ledger.app import CadreLedger  # noqa: E402
 from ledger.demo import generate  # noqa: E402
 
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
 
 
-class UnsealedSQLiteRecorder(store.SealingSQLiteRecorder):
+class UnsealedSQLiteRecorder(LedgerSQLiteRecorder):
     """Bench only: the events and the decision index, without the seals."""
 
     def _insert_events(self, c: Any, stored_events: Sequence[Any], **kwargs: Any) -> Sequence[int]:
         ids = [row[0] for row in self._insert_rows(c, stored_events)]
-        index = store._index_rows(stored_events, ids, kwargs)
+        index = index_rows(stored_events, ids, kwargs.get("decisions") or ())
         if index:
-            c.executemany(f"INSERT INTO {store.DECISIONS_TABLE} VALUES (?,?,?,?,?)", index)
+            c.executemany(TABLES.insert_decisions, index)
         return ids
 
 
-class UnsealedPostgresRecorder(store.SealingPostgresRecorder):
+class UnsealedPostgresRecorder(LedgerPostgresRecorder):
     """Bench only: the events and the decision index, without the seals."""
 
     def _fetch_ids_after_insert_events(self, curs: Any, stored_events: Sequence[Any],
                                        **kwargs: Any) -> Sequence[int]:
         insert = PostgresApplicationRecorder._fetch_ids_after_insert_events
         ids = insert(self, curs, stored_events, **kwargs) or []
-        index = store._index_rows(stored_events, ids, kwargs)
+        index = index_rows(stored_events, ids, kwargs.get("decisions") or ())
         if index:
             with curs.connection.cursor(row_factory=tuple_row) as c:
-                c.executemany(SQL("INSERT INTO {}.{} VALUES (%s,%s,%s,%s,%s)").format(
-                    Identifier(self.datastore.schema), Identifier(store.DECISIONS_TABLE)), index)
+                c.executemany(self.tables.insert_decisions, index)
         return ids
 
 

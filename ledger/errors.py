@@ -69,3 +69,7 @@ class UnusableInput(LedgerError):
     """A checkpoint, key or proof file cannot be read at all."""
 
     exit_code = 2
+
+
+class ProjectionConflict(LedgerError):
+    """Another process moved the read models' position first; this page was not applied."""

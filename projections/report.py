@@ -4,18 +4,20 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from projections.reader import Reader
+
 HORIZON_DAYS = 90
 
 
-def first_report(app: Any, as_of: date, integrity: dict[str, Any]) -> dict[str, Any]:
+def first_report(reader: Reader, as_of: date, integrity: dict[str, Any]) -> dict[str, Any]:
     """Restrictions ending within 90 days, triggers awaiting determination, overdue handovers and inquiry
     replies, audit findings, and the integrity result — all as of `as_of`."""
-    models = app.read_models
+    models = reader
     expiring = models.list_cadres(as_of, expiring_within=HORIZON_DAYS)
     flagged = models.list_cadres(as_of, flagged=True)
     flags = []
     for row in flagged:
-        for flag in app.status(row["cadre"], as_of)["flags"]:
+        for flag in reader.status(row["cadre"], as_of)["flags"]:
             if flag["determination"] is None and flag["raised_on"] <= as_of:
                 flags.append({"cadre": row["cadre"], "name": row["name"], **flag})
     findings = models.findings(as_of)
@@ -29,7 +31,7 @@ def first_report(app: Any, as_of: date, integrity: dict[str, Any]) -> dict[str, 
         "expiring": expiring,
         "flags_awaiting_determination": flags,
         "overdue_handovers": models.handovers(as_of, status="overdue"),
-        "overdue_inquiries": app.reports(as_of, which="overdue"),
+        "overdue_inquiries": reader.reports(as_of, which="overdue"),
         "findings_by_kind": by_kind,
         "findings": findings,
         "integrity": integrity,

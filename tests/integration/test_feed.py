@@ -9,7 +9,7 @@ import jsonschema
 from referencing import Registry, Resource
 
 from ledger.examples import EXAMPLES
-from ledger.render import to_jsonable
+from projections.render import to_jsonable
 from projections import schemas
 from projections.feed import envelopes, follow
 

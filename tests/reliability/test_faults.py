@@ -18,10 +18,11 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from ledger import importer, sealing
+from ledger import importer
+from ledger.integrity import sealing
 from ledger.app import CadreLedger
-from ledger.audit import verify_ledger
-from ledger.store import parse_url
+from ledger.integrity.front import verify_ledger
+from ledger.storage.url import parse_url
 from tests.reliability import synth
 from tests.reliability.support import (
     assert_whole, cadre_ledger, cli_env, command, one_line_errors, raw_cursor, start,
@@ -91,7 +92,7 @@ def test_a_storage_fault_in_the_second_batch_is_one_line_keeps_the_first_and_the
     assert run_import(url, path).stdout == "recorded 27, already recorded 20, refused 0\n"
     assert assert_whole(url) == 47
     app = CadreLedger(url)
-    assert verify_ledger(app).ok
+    assert verify_ledger(app.session).ok
     app.close()
 
 

@@ -19,6 +19,7 @@ from ledger.app import CadreLedger
 from projections import runner
 from tests.reliability import synth
 from tests.reliability.support import cadre_ledger, raw_cursor, read_model_rows, soak, start
+from projections.reader import Reader
 
 KILLS = soak(2, 10)
 COPIES = soak(60, 200)
@@ -32,7 +33,7 @@ def test_a_killed_catch_up_or_rebuild_is_finished_by_the_next_query_exactly_once
     decisions = synth.decisions(COPIES)
     assert app.import_lines(list(enumerate(decisions, start=1)), "clerk").errors == []
     head = app.recorder.max_notification_id()
-    assert app.read_models.positions()[0]["lag"] == head  # the tables exist, empty
+    assert Reader(app).positions()[0]["lag"] == head  # the tables exist, empty
     killed = {"catch-up": [], "rebuild": []}
 
     for n in range(KILLS):  # a catch-up from wherever the last one stopped
@@ -47,7 +48,7 @@ def test_a_killed_catch_up_or_rebuild_is_finished_by_the_next_query_exactly_once
 
     assert cadre_ledger(db_url, "list", "--json").returncode == 0
     caught_up = read_model_rows(app)
-    app.read_models.rebuild()
+    Reader(app).rebuild()
     rebuilt = read_model_rows(app)
     assert caught_up == rebuilt
     assert _events_counted(db_url) == sum(1 for d in decisions if "cadre" in d)

@@ -10,7 +10,7 @@ from eventsourcing.persistence import TranscodingNotRegisteredError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.transcoder import MsgpackTranscoder
+from ledger.storage.transcoder import MsgpackTranscoder
 
 T = MsgpackTranscoder()
 

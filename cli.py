@@ -7,14 +7,20 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from ledger.errors import LedgerError, UnusableInput
 from projections.render import (
-    dumps, fields_line, format_first_report, format_handover_record, to_csv, to_sections, to_table,
+    dumps,
+    fields_line,
+    format_first_report,
+    format_handover_record,
+    to_csv,
+    to_sections,
+    to_table,
 )
 
 if TYPE_CHECKING:
@@ -25,7 +31,7 @@ try:
     from zoneinfo import ZoneInfo
 
     CHINA: Any = ZoneInfo("Asia/Shanghai")
-except Exception:  # pragma: no cover - no tz database on the machine
+except (ImportError, KeyError):  # pragma: no cover - no tz database on the machine
     CHINA = timezone(timedelta(hours=8))
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 110}
@@ -56,7 +62,7 @@ def parse_known_at(_ctx: Any, _param: Any, value: str | None) -> datetime | None
         raise click.BadParameter(
             f"{value!r} is not an ISO 8601 timestamp; write e.g. 2025-08-01T00:00:00Z or 2025-08-01T08:00+08:00"
         ) from None
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def time_axes(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -164,22 +170,22 @@ class LedgerGroup(click.Group):
         try:
             return super().invoke(ctx)
         except LedgerError as e:
-            raise Refused(e.message, e.exit_code) from None
+            raise (Unusable if e.exit_code == 2 else Refused)(e.message) from None
 
 
 class Refused(click.ClickException):
-    """A refusal or unusable input, shown as `error: …`."""
+    """A refusal (exit 1), shown as `error: …`."""
 
-    def __init__(self, message: str, exit_code: int = 1) -> None:
-        super().__init__(message)
-        self.code = exit_code
-
-    @property  # type: ignore[override]
-    def exit_code(self) -> int:
-        return self.code
+    exit_code = 1
 
     def show(self, file: Any = None) -> None:
         click.echo(f"error: {self.message}", err=True)
+
+
+class Unusable(Refused):
+    """Unusable input (exit 2), shown as `error: …`."""
+
+    exit_code = 2
 
 
 def progress_bar(length: int, label: str) -> Any:
@@ -303,7 +309,8 @@ def record_command(type_name: str) -> click.Command:
         elif spec.kind in ("count", "year", "months"):
             params.append(click.Option([flag, name], type=int, help=helptext))
         else:
-            params.append(click.Option([flag, name], help=helptext + (" Use 'none' for null." if spec.nullable else "")))
+            nullable = " Use 'none' for null." if spec.nullable else ""
+            params.append(click.Option([flag, name], help=helptext + nullable))
     help_text = (f"Record a {type_name} decision: {dtype.meaning}.\n\n\b\nExample:\n  "
                  f"cadre-ledger --actor 组织部-王 record {type_name} "
                  f"{_example_line(example_for(type_name), dtype.subject, fields)}")
@@ -311,7 +318,8 @@ def record_command(type_name: str) -> click.Command:
                          context_settings=CONTEXT, short_help=dtype.meaning)
 
 
-def decision_from_options(type_name: str, subject: str, fields: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
+def decision_from_options(type_name: str, subject: str, fields: dict[str, Any],
+                          options: dict[str, Any]) -> dict[str, Any]:
     """The decision (as JSON would give it) that a `record` command's options describe."""
     raw: dict[str, Any] = {"type": type_name, subject: options.pop(subject), "on": options.pop("on")}
     for name, value in options.items():
@@ -488,7 +496,7 @@ def handover() -> None:
 
 @handover.command("show", context_settings=CONTEXT)
 @click.argument("post")
-@click.option("--announced", required=True, callback=lambda c, p, v: parse_as_of(c, p, v), metavar="DATE",
+@click.option("--announced", required=True, callback=parse_as_of, metavar="DATE",
               help="The date the leadership change was announced.")
 @time_axes
 @output_options("json")
@@ -573,7 +581,7 @@ def export(env: Env, after: int, fmt: str, follow: bool, types: tuple[str, ...],
                                      param_hint="--type")
     stream = (follow_feed(env.ledger, after, types, cadre) if follow
               else envelopes(env.ledger, after, types, cadre))
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     if fmt == "csv":
         import csv
 

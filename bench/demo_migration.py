@@ -22,13 +22,14 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ledger import demo  # noqa: E402
-from ledger.app import CadreLedger  # noqa: E402
-from ledger.integrity.front import verify_ledger  # noqa: E402
-from ledger.storage.migration import migrate  # noqa: E402
-from projections.feed import envelopes  # noqa: E402
-from projections.tables import TABLE_NAMES  # noqa: E402
-from projections.reader import Reader  # noqa: E402
+from ledger import demo
+from ledger.app import CadreLedger
+from ledger.errors import LedgerError
+from ledger.integrity.front import verify_ledger
+from ledger.storage.migration import migrate
+from projections.feed import envelopes
+from projections.reader import Reader
+from projections.tables import TABLE_NAMES
 
 DAYS = (date(2019, 6, 30), date(2023, 1, 1), demo.DEFAULT_END)
 
@@ -41,7 +42,7 @@ def read_models(app: CadreLedger) -> dict[str, list[str]]:
 def status_or_error(app: CadreLedger, cadre: str, day: date) -> object:
     try:
         status = Reader(app).status(cadre, day)
-    except Exception as e:  # a cadre not yet registered on that day, on both sides alike
+    except LedgerError as e:  # a cadre not yet registered on that day, on both sides alike
         return str(e)
     status.pop("known_at")
     return status

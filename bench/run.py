@@ -31,9 +31,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ledger.app import CadreLedger  # noqa: E402
-from ledger.integrity.front import verify_ledger  # noqa: E402
-from projections.reader import Reader  # noqa: E402
+from ledger.app import CadreLedger
+from ledger.integrity.front import verify_ledger
+from projections.reader import Reader
 
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
 Result = dict[str, Any]
@@ -259,8 +259,8 @@ def bench_verify(url: str) -> Result:
 
 
 def bench_export(url: str) -> Result:
-    from projections.render import dumps
     from projections.feed import envelopes
+    from projections.render import dumps
 
     app = CadreLedger(url)
     raw, count, _ = raw_read_all(app)
@@ -275,13 +275,13 @@ def bench_rss(url_for: Callable[[str], str], jsonl: Path) -> list[Result]:
     url = url_for("rss")
     out = []
     for step, code in (
-        ("import", f"from ledger.app import CadreLedger; from ledger.importer import read_jsonl; "
+        ("import", (f"from ledger.app import CadreLedger; from ledger.importer import read_jsonl; "
                    f"a=CadreLedger({url!r}); r=a.import_lines(read_jsonl(open({str(jsonl)!r})), 'bench'); "
-                   f"assert not r.errors"),
-        ("rebuild", f"from ledger.app import CadreLedger; from projections.reader import Reader; "
-                    f"Reader(CadreLedger({url!r})).rebuild()"),
-        ("verify", f"from ledger.app import CadreLedger; from ledger.integrity.front import verify_ledger; "
-                   f"assert verify_ledger(CadreLedger({url!r}).session).ok"),
+                   f"assert not r.errors")),
+        ("rebuild", (f"from ledger.app import CadreLedger; from projections.reader import Reader; "
+                    f"Reader(CadreLedger({url!r})).rebuild()")),
+        ("verify", (f"from ledger.app import CadreLedger; from ledger.integrity.front import verify_ledger; "
+                   f"assert verify_ledger(CadreLedger({url!r}).session).ok")),
     ):
         # VmHWM of the child's own address space (ru_maxrss would count the parent's memory at fork)
         code += "; print([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])"
@@ -304,7 +304,8 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=50_000, help="decisions in the generated province")
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    parser.add_argument("--scaling", action="store_true", help="also import 10k/100k/(--events) to check per-event cost")
+    parser.add_argument("--scaling", action="store_true",
+                        help="also import 10k/100k/(--events) to check per-event cost")
     parser.add_argument("--quick", action="store_true", help="skip the whole-process and RSS figures")
     args = parser.parse_args()
 

@@ -19,6 +19,7 @@ from ledger.events import decision_of
 from ledger.facts import Fact, known_at
 from ledger.fastpaths import PendingEvent, SubjectLoader, encode
 from ledger.importer import Importer, ImportReport, Line
+from ledger.integrity.sealing import RECORDER_TOPICS
 from ledger.post import LeadershipPost
 from ledger.storage import index
 from ledger.storage.failures import driver_errors, first_line, storage_failure
@@ -43,7 +44,8 @@ class CadreLedger(Application):
         self.database = db if isinstance(db, Database) else parse_url(db)
         if snapshot_interval is not None:
             self.snapshot_interval = snapshot_interval
-        settings = {**self.database.env(), "IS_SNAPSHOTTING_ENABLED": "y", **cipher_settings(), **(env or {})}
+        settings = {**self.database.env(), "APPLICATION_RECORDER_TOPIC": RECORDER_TOPICS[self.database.kind],
+                    "IS_SNAPSHOTTING_ENABLED": "y", **cipher_settings(), **(env or {})}
         self.loader = SubjectLoader(self, self.snapshot_interval)
         try:
             with self.database.opening():

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import copy
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from functools import lru_cache
+from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -42,7 +42,7 @@ class PendingEvent:
     index: tuple[Any, ...]
 
 
-@lru_cache(maxsize=None)
+@cache
 def event_class(topic: str) -> Any:
     """The class a stored event's topic names."""
     return resolve_topic(topic)
@@ -52,7 +52,7 @@ def event_class(topic: str) -> Any:
 def stored_state(decision: dict[str, Any], event_cls: type[Decided], subject: type[Subject], key: str,
                  actor: str, override_reason: str | None, first: bool) -> dict[str, Any]:
     """The state `event_cls` would give the mapper for `decision` (`first`: the event that opens the stream)."""
-    state: dict[str, Any] = {"timestamp": datetime.now(timezone.utc),
+    state: dict[str, Any] = {"timestamp": datetime.now(UTC),
                              **event_kwargs(decision, subject.subject_key, actor, override_reason)}
     if first:
         state["originator_topic"] = get_topic(subject)
@@ -147,18 +147,16 @@ class SubjectLoader:
             self.cache.popitem(last=False)
         return subject
 
-    def forget(self) -> None:
-        """Drop the cache."""
-        self.cache.clear()
-
     def _replay(self, agg_id: UUID) -> Subject | None:
         subject: Any = None
         since = 0
         snapshots = self.app.snapshots
         if snapshots is not None:
-            for snapshot in snapshots.get(agg_id, desc=True, limit=1):
+            found: Iterable[Any] = snapshots.get(agg_id, desc=True, limit=1)
+            for snapshot in found:
                 subject, since = snapshot.mutate(None), snapshot.originator_version
-        for event in self.app.events.get(agg_id, gt=since or None):
+        events: Iterable[Any] = self.app.events.get(agg_id, gt=since or None)
+        for event in events:
             subject = event.mutate(subject)
         if subject is not None and snapshots is not None and subject.version - since >= self.interval:
             snapshots.put([Snapshot.take(subject)])

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -73,7 +73,7 @@ class Workspace:
         found = self.stream(cls, decision[cls.subject_key])
         seq = found.version + 1 if found is not None else 1
         return {"doc": None, "authority": None, "note": None, "case": None, "override_reason": None,
-                **decision, "recorded_at": datetime.now(timezone.utc), "seq": seq, "actor": actor}
+                **decision, "recorded_at": datetime.now(UTC), "seq": seq, "actor": actor}
 
     def add(self, decision: Decision, content_hash: str, actor: str, override_reason: str | None) -> None:
         """Record `decision` on its stream in memory; it is written by the next save."""

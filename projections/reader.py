@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from ledger.app import CadreLedger, history_row
@@ -65,11 +65,11 @@ class Reader:
         derived: Rows = {t: [] for t in TABLE_NAMES}
         for stream in self.app.streams():
             cls, key = subject_of_stream(stream)
-            subject = self.app.load_subject(cls.id_for(key))
-            facts = known_at(subject.facts, at) if subject is not None else []
-            if not facts:
+            loaded = self.app.load_subject(cls.id_for(key))
+            facts = known_at(loaded.facts, at) if loaded is not None else []
+            if loaded is None or not facts:
                 continue
-            subject = copy.copy(subject)  # loaded subjects are shared with the loader's cache
+            subject = copy.copy(loaded)  # loaded subjects are shared with the loader's cache
             subject.facts = facts
             for table, values in runner.rows_for(self.app, subject).items():
                 derived[table] += values
@@ -78,7 +78,7 @@ class Reader:
     # --- one cadre ------------------------------------------------------------------------------------
     def status(self, cadre: str, as_of: date, at: datetime | None = None) -> dict[str, Any]:
         """The status document of SPEC "Status" for one cadre."""
-        moment = at or datetime.now(timezone.utc)
+        moment = at or datetime.now(UTC)
         facts = self.app.facts(Cadre, cadre, at)
         posts = named_posts(facts, lambda post: self.app.post_info(post, at))
         handovers = [{k: h.get(k) for k in HANDOVER_SUMMARY} for h in self.cadre_handovers(cadre, as_of, at)]

@@ -83,7 +83,9 @@ def to_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = 
 
 def to_sections(status: Mapping[str, Any], lang: str = "en") -> str:
     """A status document as a readable block: scalars first, then one table per list."""
-    label = (lambda k: ZH.get(k, k)) if lang == "zh" else (lambda k: k.replace("_", " "))
+    def label(key: str) -> str:
+        return ZH.get(key, key) if lang == "zh" else key.replace("_", " ")
+
     scalars = [(k, v) for k, v in status.items() if not isinstance(v, (list, tuple))]
     width = max((_width(label(k)) for k, _ in scalars), default=0)
     out = [f"{_pad(label(k), width)}  {_scalar(v, lang)}" for k, v in scalars]

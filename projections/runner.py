@@ -99,7 +99,7 @@ def catch_up(app: CadreLedger, page: int = PAGE, progress: Callable[[int], None]
         notes = app.recorder.select_notifications(start=start, limit=size, inclusive_of_start=False)
         if not notes:
             break
-        touched: dict[UUID, None] = dict.fromkeys(n.originator_id for n in notes)
+        touched: dict[Any, None] = dict.fromkeys(n.originator_id for n in notes)
         subjects = [s for agg_id in touched if (s := app.load_subject(agg_id)) is not None]
         derived = [(s, rows_for(app, s)) for s in subjects]
         with app.session.transaction() as c:

@@ -20,7 +20,8 @@ TABLES: dict[str, str] = {
     "proj_findings": "subject TEXT NOT NULL, asof_from TEXT NOT NULL, asof_to TEXT NOT NULL, kind TEXT, "
                      "source TEXT, cadre TEXT, post TEXT, raised_on TEXT, rule TEXT, detail TEXT",
     "proj_reports": "cadre TEXT NOT NULL, report TEXT NOT NULL, received_on TEXT",
-    "proj_handovers": "post TEXT NOT NULL, asof_from TEXT NOT NULL, asof_to TEXT NOT NULL, unit TEXT, title TEXT, source TEXT, announced_on TEXT NOT NULL, "
+    "proj_handovers": "post TEXT NOT NULL, asof_from TEXT NOT NULL, asof_to TEXT NOT NULL, unit TEXT, title TEXT, "
+                      "source TEXT, announced_on TEXT NOT NULL, "
                       "outgoing TEXT, incoming TEXT, due_on TEXT, completed_on TEXT",
     "proj_cases": "case_no TEXT NOT NULL, stream TEXT NOT NULL, decision_id TEXT NOT NULL, type TEXT, on_date TEXT, "
                   "kind TEXT",
@@ -54,7 +55,8 @@ def create_tables(session: Session) -> None:
     """Create the read-model tables if they are missing."""
     with session.transaction() as c:
         if session.dialect == "postgresql":  # one process at a time: created at once, they collide in the catalog
-            c.execute("SELECT pg_advisory_xact_lock(hashtext(?))", (f"cadre-ledger read models:{session.database.schema}",))
+            lock = f"cadre-ledger read models:{session.database.schema}"
+            c.execute("SELECT pg_advisory_xact_lock(hashtext(?))", (lock,))
         for name, spec in TABLES.items():
             c.execute(f"CREATE TABLE IF NOT EXISTS {name} ({spec})")
         for statement in INDEXES:

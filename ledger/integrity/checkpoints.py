@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,7 @@ def make_checkpoint(size: int, root: bytes, private_key: Ed25519PrivateKey, now:
         "format": CHECKPOINT_FORMAT,
         "tree_size": size,
         "root_hash": root.hex(),
-        "time": now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "time": now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "key_fingerprint": fingerprint(private_key.public_key()),
     }
     cp["signature"] = base64.b64encode(private_key.sign(_signed_bytes(cp))).decode()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -39,7 +39,7 @@ def checkpoint(session: Session, key_path: str | None, now: datetime | None = No
     key = signing_key(key_path)
     with session.snapshot() as c:
         head = current_head(c.raw, session.tables)
-    return make_checkpoint(head.size, head.root, key, now or datetime.now(timezone.utc))
+    return make_checkpoint(head.size, head.root, key, now or datetime.now(UTC))
 
 
 def prove(session: Session, decision_id: str, checkpoint_path: str | None = None) -> dict[str, Any]:

@@ -18,11 +18,6 @@ GetNode = Callable[[int, int], bytes]
 T = TypeVar("T")
 
 
-def frontier_levels(size: int) -> list[int]:
-    """Levels of the perfect subtrees on the right edge of a tree of `size` leaves, left to right."""
-    return [level for level in range(size.bit_length() - 1, -1, -1) if size >> level & 1]
-
-
 def node_key(level: int, index: int) -> int:
     """The storage key of node (level, index): its last leaf's index × 64 + level, growing in append order."""
     return ((((index + 1) << level) - 1) << 6) | level

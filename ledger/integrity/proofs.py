@@ -11,7 +11,10 @@ from ledger.integrity.checkpoints import hash_field, int_field, parse_checkpoint
 from ledger.integrity.files import load_json
 from ledger.integrity.hashes import leaf_hash
 from ledger.integrity.merkle import (
-    consistency_path_length, inclusion_path_length, verify_consistency, verify_inclusion,
+    consistency_path_length,
+    inclusion_path_length,
+    verify_consistency,
+    verify_inclusion,
 )
 
 PROOF_FORMAT = "cadre-ledger-inclusion-proof/1"

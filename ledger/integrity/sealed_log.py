@@ -214,7 +214,7 @@ def _convert_event(row: Sequence[Any]) -> Joined:
             for i, (_, want) in enumerate(SEAL_TYPES)]
     if seal[0] is not None and row[10] == "integer":
         seal[0] = int(seal[0])
-    return (row[0], *values, *seal)  # type: ignore[return-value]
+    return (row[0], *values, *seal)
 
 
 def _convert_node(row: Sequence[Any]) -> tuple[int, Any]:

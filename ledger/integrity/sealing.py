@@ -1,9 +1,11 @@
 """The seals written with each event, inside the transaction that stores it.
 
-`seal` takes the recorder's own DB-API cursor (sqlite3, or psycopg 3 with tuple rows) and the rows it has
-just inserted. It locks and reads the head row, hashes the events, extends the hash chain and the Merkle tree
-(`merkle.extend`), inserts one seal per event and the newly completed interior nodes, and moves the head.
-Level 0 of the tree (leaf hashes) is not stored: it is leaf_hash(event_hash) of the seal with that leaf index.
+The sealing recorders (named to the library by `RECORDER_TOPICS`) are the storage recorders whose
+`seal_rows` calls `seal`. `seal` takes the recorder's own DB-API cursor (sqlite3, or psycopg 3 with tuple
+rows) and the rows it has just inserted. It locks and reads the head row, hashes the events, extends the
+hash chain and the Merkle tree (`merkle.extend`), inserts one seal per event and the newly completed
+interior nodes, and moves the head. Level 0 of the tree (leaf hashes) is not stored: it is
+leaf_hash(event_hash) of the seal with that leaf index.
 """
 from __future__ import annotations
 
@@ -14,8 +16,13 @@ from typing import Any, NamedTuple
 from ledger.errors import IntegrityFailure
 from ledger.integrity.hashes import GENESIS, event_hashes
 from ledger.integrity.merkle import extend, pack_frontier, unpack_frontier
+from ledger.storage.sqlite import LedgerSQLiteRecorder
 from ledger.storage.tables import Tables
 
+RECORDER_TOPICS = {
+    "sqlite": "ledger.integrity.sealing:SealingSQLiteRecorder",
+    "postgresql": "ledger.integrity.sealing:SealingPostgresRecorder",  # imports psycopg only when used
+}
 SealRow = tuple[int, str, int, str, bytes]  # position, originator id, version, topic, stored state
 SealTuple = tuple[int, int, str, int, bytes, bytes]
 ROWS_PER_INSERT = 100
@@ -102,3 +109,28 @@ def _insert_sqlite(cursor: Any, insert: str, rows: Sequence[tuple[Any, ...]]) ->
                            [flat[i:i + step] for i in range(0, full * len(rows[0]), step)])
     if full < len(rows):
         cursor.executemany(insert, rows[full:])
+
+
+class SealingSQLiteRecorder(LedgerSQLiteRecorder):
+    """The SQLite recorder that seals every event in the transaction that inserts it."""
+
+    def seal_rows(self, cursor: Any, rows: Sequence[tuple[Any, ...]]) -> None:
+        seal(cursor, self.tables, rows)
+
+
+def __getattr__(name: str) -> Any:
+    """`SealingPostgresRecorder`, made on first use: it needs the PostgreSQL driver, which SQLite ledgers
+    never import."""
+    if name == "SealingPostgresRecorder":
+        from ledger.storage.postgres import LedgerPostgresRecorder
+
+        class SealingPostgresRecorder(LedgerPostgresRecorder):
+            """The PostgreSQL recorder that seals every event in the transaction that inserts it."""
+
+            def seal_rows(self, cursor: Any, rows: Sequence[tuple[Any, ...]]) -> None:
+                seal(cursor, self.tables, rows)
+
+        SealingPostgresRecorder.__module__ = __name__
+        globals()[name] = SealingPostgresRecorder
+        return SealingPostgresRecorder
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

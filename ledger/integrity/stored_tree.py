@@ -10,7 +10,13 @@ from typing import Any, NamedTuple
 from ledger.errors import IntegrityFailure, NotFound
 from ledger.integrity.hashes import GENESIS, leaf_hash
 from ledger.integrity.merkle import (
-    GetNode, consistency_proof, inclusion_proof, node_key, root_from_frontier, subtree_root, unpack_frontier,
+    GetNode,
+    consistency_proof,
+    inclusion_proof,
+    node_key,
+    root_from_frontier,
+    subtree_root,
+    unpack_frontier,
 )
 from ledger.integrity.sealing import stored_head
 from ledger.storage.tables import Tables

@@ -62,7 +62,7 @@ def confirm(connection: sqlite3.Connection, path: str, tables: Tables,
     os.close(write)
     try:
         tree = _tree(connection, tables, sizes)
-    except Exception:  # a damaged value: the exact pass will say which
+    except Exception:  # noqa: BLE001 - a damaged value: the exact pass will say which
         tree = None
     finally:
         with os.fdopen(read, "rb") as incoming:
@@ -89,7 +89,7 @@ def _events_match(connection: sqlite3.Connection, tables: Tables) -> tuple[int, 
                 return None
             size += len(page)
             position = page[-1][0]
-    except Exception:  # text that is not UTF-8: the exact pass will say which
+    except Exception:  # noqa: BLE001 - text that is not UTF-8: the exact pass will say which
         return None
     return size, position
 

@@ -136,8 +136,8 @@ def _first_bad(reader: Reader, part: list[Joined], start: int, digests: list[byt
         while index & 1:
             got = stored[k] if k < len(stored) else None
             if got != nodes[k]:
-                return (position, leaf_index, f"{_node_problem(got, nodes[k][0])} "
-                                              f"(completed by the event at position {position})")
+                return (position, leaf_index, (f"{_node_problem(got, nodes[k][0])} "
+                                              f"(completed by the event at position {position})"))
             k += 1
             index >>= 1
     raise AssertionError("a part that differs from its seals has a first difference")
@@ -152,18 +152,18 @@ def _explain(reader: Reader, position: int, size: int, originator_id: Any, versi
                 f"event at position {position} ({who}) has no seal: it was inserted after sealing")
     damage = reader.damage(position)
     if damage or digest == UNREADABLE:
-        return (position, size, f"event at position {position} was changed outside the ledger: "
-                                f"{damage or 'it cannot be read as it was sealed'}")
+        return (position, size, (f"event at position {position} was changed outside the ledger: "
+                                f"{damage or 'it cannot be read as it was sealed'}"))
     if sealed != digest:
         named = reader.seal_identity(position)
         if named is not None and tuple(named) != (originator_id, version):
-            return (position, size, f"event at position {position} is {who} but the seal names "
-                                    f"{named[0]} v{named[1]}: rows were moved or swapped")
-        return (position, size, f"event at position {position} ({who}) does not match its seal: "
-                                "its topic or state bytes were changed")
+            return (position, size, (f"event at position {position} is {who} but the seal names "
+                                    f"{named[0]} v{named[1]}: rows were moved or swapped"))
+        return (position, size, (f"event at position {position} ({who}) does not match its seal: "
+                                "its topic or state bytes were changed"))
     if leaf != size:
-        return (position, size, f"seal at position {position} has leaf index {leaf}, expected {size}: "
-                                "an earlier sealed event was removed together with its seal")
+        return (position, size, (f"seal at position {position} has leaf index {leaf}, expected {size}: "
+                                "an earlier sealed event was removed together with its seal"))
     return (position, size, f"hash chain breaks at position {position}: seals before it were rewritten")
 
 
@@ -179,8 +179,8 @@ def _node_problem(stored: tuple[int, Any] | None, key: int) -> str:
 
 def _gone(seal: tuple[int, Any, Any, Any]) -> Bad:
     """A seal whose event is missing."""
-    return (seal[0], seal[1], f"position {seal[0]} was sealed ({seal[2]} v{seal[3]}) "
-                              "but its event is gone: it was deleted")
+    return (seal[0], seal[1], (f"position {seal[0]} was sealed ({seal[2]} v{seal[3]}) "
+                              "but its event is gone: it was deleted"))
 
 
 def _check_end(
@@ -195,8 +195,8 @@ def _check_end(
         return None if size == 0 else (last_position, 0, "the seal head row is missing")
     recorded = f"the seal head records {head.size} events up to position {head.last_position}"
     if head.size > size:
-        return (after, size, f"{recorded} but the log ends with {size} at position {last_position}: "
-                             "its tail was removed")
+        return (after, size, (f"{recorded} but the log ends with {size} at position {last_position}: "
+                             "its tail was removed"))
     if head.size < size or head.last_position != last_position:
         return (after, size, f"{recorded}, the log has {size} up to position {last_position}")
     if head.chain_head != chain:
@@ -294,11 +294,6 @@ def check_against_checkpoints(
                   f"rewritten after position {holding_position} and at or before position {up_to}")
         checks.append(CheckpointCheck(size, False, reason, holding_position, up_to))
     return checks
-
-
-def check_against_checkpoint(report: VerifyReport, checkpoint: dict[str, Any]) -> CheckpointCheck:
-    """Check the recomputed tree against one checkpoint's size and root."""
-    return check_against_checkpoints(report, [checkpoint])[0]
 
 
 def verify(session: Session, checkpoints: Sequence[dict[str, Any]] = ()) -> VerifyReport:

@@ -1,4 +1,5 @@
-"""The PostgreSQL recorder: events, decision index and seals in one transaction (imported only for PostgreSQL)."""
+"""The PostgreSQL recorder: events and their decision-index rows in one transaction, with whatever `seal_rows`
+adds (integrity's subclass seals them). Imported only for PostgreSQL ledgers."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -10,13 +11,12 @@ from eventsourcing.utils import retry
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL
 
-from ledger.integrity import sealing
 from ledger.storage.index import hex_id, index_rows
 from ledger.storage.tables import Tables
 
 
 class LedgerPostgresRecorder(PostgresApplicationRecorder):
-    """PostgreSQL events table + decision index + seals, written in one transaction."""
+    """PostgreSQL events table + decision index, written in one transaction (with `seal_rows`)."""
 
     def __init__(self, datastore: Any, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
@@ -44,5 +44,9 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
                 c.executemany(self.tables.insert_decisions, index)
             rows = [(i, hex_id(s.originator_id), s.originator_version, s.topic, s.state)
                     for s, i in zip(stored_events, ids)]
-            sealing.seal(c, self.tables, rows)
+            self.seal_rows(c, rows)
         return ids
+
+    def seal_rows(self, cursor: Any, rows: Sequence[tuple[Any, ...]]) -> None:
+        """What else to write, in the same transaction, for the events just inserted: (position, originator
+        id, version, topic, state) rows. Nothing here; the sealing recorder seals them."""

@@ -98,7 +98,3 @@ class Session:
         else:
             with self.transaction(commit=False) as cursor:  # SQLite in WAL mode: one snapshot per transaction
                 yield cursor
-
-    def sqlite_path(self) -> str | None:
-        """The SQLite database file, for a second process to open; None on PostgreSQL."""
-        return self.database.path if self.dialect == "sqlite" else None

@@ -1,6 +1,6 @@
-"""The SQLite recorder: events, decision index and seals written in ONE transaction.
-
-There is never a committed event without its seal, nor a decision id recorded twice.
+"""The SQLite recorder: events and their decision-index rows written in ONE transaction, with whatever
+`seal_rows` adds (integrity's subclass seals them), so that there is never a committed event without its
+seal, nor a decision id recorded twice.
 """
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from typing import Any
 from eventsourcing.persistence import OperationalError, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteTransaction
 
-from ledger.integrity import sealing
 from ledger.storage.index import hex_id, index_rows
 from ledger.storage.tables import Tables
 
@@ -31,7 +30,7 @@ class _ImmediateTransaction(SQLiteTransaction):
 
 
 class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
-    """SQLite events table + decision index + seals, written in one transaction."""
+    """SQLite events table + decision index, written in one transaction (with `seal_rows`)."""
 
     tables = TABLES
 
@@ -58,8 +57,12 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         index = index_rows(stored_events, ids, kwargs.get("decisions") or ())
         if index:
             c.executemany(TABLES.insert_decisions, index)
-        sealing.seal(c.sqlite_cursor, TABLES, rows)  # the rows as inserted are the rows to seal
+        self.seal_rows(c.sqlite_cursor, rows)  # the rows as inserted are the rows to seal
         return ids
+
+    def seal_rows(self, cursor: Any, rows: Sequence[tuple[Any, ...]]) -> None:
+        """What else to write, in the same transaction, for the events just inserted: (position, originator
+        id, version, topic, state) rows. Nothing here; the sealing recorder seals them."""
 
     def _insert_rows(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent]) -> list[tuple[Any, ...]]:
         """Insert the events with one executemany; rowids follow on from the current maximum.

@@ -107,18 +107,18 @@ class Tables:
             integer, blob, zero, empty = "BIGINT", "BYTEA", "decode(repeat('00', 32), 'hex')", "decode('', 'hex')"
         index = quote(f"{DECISIONS}_position")
         return [
-            f"CREATE TABLE IF NOT EXISTS {self.decisions} (decision_id TEXT PRIMARY KEY, "
-            f"content_hash TEXT NOT NULL, stream TEXT NOT NULL, type TEXT NOT NULL, position {integer} NOT NULL)",
+            (f"CREATE TABLE IF NOT EXISTS {self.decisions} (decision_id TEXT PRIMARY KEY, "
+            f"content_hash TEXT NOT NULL, stream TEXT NOT NULL, type TEXT NOT NULL, position {integer} NOT NULL)"),
             f"CREATE UNIQUE INDEX IF NOT EXISTS {index} ON {self.decisions} (position)",
-            f"CREATE TABLE IF NOT EXISTS {self.seals} (position {integer} PRIMARY KEY, "
+            (f"CREATE TABLE IF NOT EXISTS {self.seals} (position {integer} PRIMARY KEY, "
             f"leaf_index {integer} NOT NULL, originator_id TEXT NOT NULL, originator_version {integer} NOT NULL, "
-            f"event_hash {blob} NOT NULL, chain_hash {blob} NOT NULL)",
+            f"event_hash {blob} NOT NULL, chain_hash {blob} NOT NULL)"),
             f"CREATE TABLE IF NOT EXISTS {self.nodes} (node_key {integer} PRIMARY KEY, hash {blob} NOT NULL)",
-            f"CREATE TABLE IF NOT EXISTS {self.head} (id INTEGER PRIMARY KEY CHECK (id = 1), "
+            (f"CREATE TABLE IF NOT EXISTS {self.head} (id INTEGER PRIMARY KEY CHECK (id = 1), "
             f"size {integer} NOT NULL, last_position {integer} NOT NULL, chain_head {blob} NOT NULL, "
-            f"frontier {blob} NOT NULL)",
-            f"INSERT INTO {self.head} (id, {', '.join(HEAD_COLUMNS)}) VALUES (1, 0, 0, {zero}, {empty}) "
-            "ON CONFLICT DO NOTHING",
+            f"frontier {blob} NOT NULL)"),
+            (f"INSERT INTO {self.head} (id, {', '.join(HEAD_COLUMNS)}) VALUES (1, 0, 0, {zero}, {empty}) "
+            "ON CONFLICT DO NOTHING"),
         ]
 
     # --- the decision index -----------------------------------------------------------------------------

@@ -16,11 +16,6 @@ ACCEPTED = (
     "a file path (cadre-ledger.db), sqlite:///path/to/file.db, "
     "or postgresql://user:password@host:port/dbname[?schema=name]"
 )
-# The recorders that write events, decision index and seals in one transaction (imported by the library).
-RECORDER_TOPICS = {
-    "sqlite": "ledger.storage.sqlite:LedgerSQLiteRecorder",
-    "postgresql": "ledger.storage.postgres:LedgerPostgresRecorder",  # imports psycopg only when used
-}
 
 
 @dataclass(frozen=True)
@@ -73,7 +68,6 @@ class Database:
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": self.path,
                 "SQLITE_LOCK_TIMEOUT": "30",
-                "APPLICATION_RECORDER_TOPIC": RECORDER_TOPICS["sqlite"],
             }
         return {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
@@ -87,7 +81,6 @@ class Database:
             "POSTGRES_POOL_SIZE": "2",
             "POSTGRES_MAX_OVERFLOW": "4",
             "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "60",
-            "APPLICATION_RECORDER_TOPIC": RECORDER_TOPICS["postgresql"],
         }
 
 

@@ -9,9 +9,9 @@ from datetime import date
 import pytest
 
 from ledger.app import CadreLedger
-from ledger.integrity.front import verify_ledger
 from ledger.errors import StorageError
 from ledger.examples import EXAMPLES
+from ledger.integrity.front import verify_ledger
 from projections.reader import Reader
 
 KEY = base64.b64encode(os.urandom(32)).decode()

@@ -35,7 +35,8 @@ def test_a_sqlite_ledger_migrates_to_postgresql_with_identical_bytes_seals_and_s
     assert raw_rows(source, "SELECT rowid, originator_version, topic, state FROM stored_events ORDER BY rowid") == \
         raw_rows(target, "SELECT notification_id, originator_version, topic, state FROM ledger_events ORDER BY 1")
     for table in ("ledger_seals", "ledger_merkle_nodes", "ledger_seal_head", "ledger_decisions"):
-        assert raw_rows(source, f"SELECT * FROM {table} ORDER BY 1") == raw_rows(target, f"SELECT * FROM {table} ORDER BY 1")
+        everything = f"SELECT * FROM {table} ORDER BY 1"
+        assert raw_rows(source, everything) == raw_rows(target, everything)
     for cadre in ("HB-000123", "HB-000124"):
         for day in (date(2023, 9, 1), date(2025, 10, 1), date(2027, 1, 1)):
             a, b = Reader(source).status(cadre, day), Reader(target).status(cadre, day)

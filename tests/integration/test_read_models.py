@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import copy
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
 from ledger.examples import EXAMPLES
 from projections import runner
-from projections.tables import TABLE_NAMES
 from projections.reader import Reader
+from projections.tables import TABLE_NAMES
 
 
 def lines(decisions):
@@ -43,7 +43,8 @@ def test_read_models_caught_up_page_by_page_equal_a_rebuild(ledger):
     ("2024-02-01", True),    # the admonition was varied to a circular from the start, even as of before
     ("2024-03-15", True),    # the variation's own date
 ])
-def test_not_promotable_list_follows_exemptions_from_their_own_date_and_variations_from_the_start(ledger, as_of, promotable):
+def test_not_promotable_list_follows_exemptions_from_their_own_date_and_variations_from_the_start(
+        ledger, as_of, promotable):
     ledger.import_lines(lines(EXAMPLES), "clerk")
 
     rows = Reader(ledger).list_cadres(date.fromisoformat(as_of), not_promotable=True)
@@ -65,7 +66,7 @@ def test_the_list_agrees_with_a_replay_of_every_cadre_on_every_sampled_date(ledg
 def test_a_query_known_at_an_earlier_time_ignores_what_was_recorded_later(ledger):
     before_sanction = [e for e in EXAMPLES if e["id"] not in ("s-2023-17", "exempt-2023", "reuse-2025")]
     ledger.import_lines(lines(before_sanction), "clerk")
-    moment = datetime.now(timezone.utc)
+    moment = datetime.now(UTC)
     ledger.import_lines(lines([e for e in EXAMPLES if e["id"] in ("s-2023-17", "exempt-2023")]), "clerk")
     day = date(2023, 9, 1)
 
@@ -79,9 +80,8 @@ def test_a_page_whose_position_was_already_applied_is_rejected(ledger):
     ledger.import_lines(lines(EXAMPLES[:5]), "clerk")
     Reader(ledger).catch_up()
 
-    with pytest.raises(runner.ProjectionConflict, match="moved past position 2"):
-        with ledger.session.transaction() as c:
-            runner.advance(c, 2, 5)
+    with pytest.raises(runner.ProjectionConflict, match="moved past position 2"), ledger.session.transaction() as c:
+        runner.advance(c, 2, 5)
 
 
 def test_a_catch_up_that_crashes_mid_page_resumes_and_applies_every_event_once(ledger, monkeypatch):

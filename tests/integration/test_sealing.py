@@ -6,7 +6,7 @@ import os
 import sqlite3
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ TOPICS = [
     "ledger.post:LeadershipPost.HandoverCompleted",
 ]
 KEY = Ed25519PrivateKey.generate()
-NOON = datetime(2025, 11, 3, 12, 0, tzinfo=timezone.utc)
+NOON = datetime(2025, 11, 3, 12, 0, tzinfo=UTC)
 # 120 events at positions 1..80 and 86..125: the gap is where an insertion can hide mid-log.
 POSITIONS = list(range(1, 81)) + list(range(86, 126))
 BATCHES = [1, 1, 7, 30, 2, 39, 40]

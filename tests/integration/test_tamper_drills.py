@@ -19,12 +19,12 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cli import cli
+from ledger.examples import EXAMPLES
 from ledger.integrity import two_process, verify
-from ledger.integrity.sealing import seal
-from ledger.storage.tables import Tables
 from ledger.integrity.front import checkpoint
 from ledger.integrity.keys import generate_keypair
-from ledger.examples import EXAMPLES
+from ledger.integrity.sealing import seal
+from ledger.storage.tables import Tables
 
 SANCTION, PERFORMANCE, EVALUATION = "s-2023-17", "perf-2019-1", "eval-2020"
 
@@ -278,8 +278,8 @@ def test_a_null_value_is_reported_not_a_crash(drill: Drill, column: str) -> None
 def test_history_verify_marks_a_row_whose_state_became_text(drill: Drill) -> None:
     if not drill.sqlite:
         pytest.skip("PostgreSQL columns keep their types")
-    from ledger.integrity.front import verify_stream
     from ledger.cadre import Cadre
+    from ledger.integrity.front import verify_stream
 
     position = drill.position(SANCTION)
     drill.sql(f"{SQLITE_TYPE_CHANGES['state as text that is not UTF-8']} WHERE rowid = ?", (position,))
@@ -407,8 +407,8 @@ def test_two_processes_confirm_an_intact_log_with_the_same_report_as_one_pass(
 
 
 @pytest.mark.parametrize("damage", [
-    "UPDATE ledger_merkle_nodes SET hash = zeroblob(32) "
-    "WHERE node_key = (SELECT max(node_key) FROM ledger_merkle_nodes)",
+    ("UPDATE ledger_merkle_nodes SET hash = zeroblob(32) "
+    "WHERE node_key = (SELECT max(node_key) FROM ledger_merkle_nodes)"),
     "DELETE FROM ledger_merkle_nodes WHERE node_key = (SELECT min(node_key) FROM ledger_merkle_nodes)",
     "INSERT INTO ledger_merkle_nodes VALUES (-63, zeroblob(32))",
     "UPDATE ledger_merkle_nodes SET node_key = -63 WHERE node_key = 65",
@@ -416,17 +416,17 @@ def test_two_processes_confirm_an_intact_log_with_the_same_report_as_one_pass(
     "UPDATE ledger_seals SET leaf_index = leaf_index + 1 WHERE position = 30",
     "UPDATE ledger_seals SET chain_hash = zeroblob(32) WHERE position = 47",
     "UPDATE ledger_seal_head SET frontier = zeroblob(32)",
-    "INSERT INTO ledger_seals SELECT 48, 47, originator_id, 99, event_hash, chain_hash FROM ledger_seals "
-    "WHERE position = 47",
-    "INSERT INTO ledger_seals SELECT 0, 0, originator_id, 99, event_hash, chain_hash FROM ledger_seals "
-    "WHERE position = 1",
+    ("INSERT INTO ledger_seals SELECT 48, 47, originator_id, 99, event_hash, chain_hash FROM ledger_seals "
+    "WHERE position = 47"),
+    ("INSERT INTO ledger_seals SELECT 0, 0, originator_id, 99, event_hash, chain_hash FROM ledger_seals "
+    "WHERE position = 1"),
     "UPDATE ledger_seals SET event_hash = CAST(event_hash AS TEXT) WHERE position = 9",
     "UPDATE ledger_seals SET chain_hash = CAST(chain_hash AS TEXT) WHERE position = 9",
     "UPDATE ledger_seals SET leaf_index = 'x' || leaf_index WHERE position = 9",
     "UPDATE ledger_seals SET event_hash = substr(event_hash, 1, 31) WHERE position = 9",
-    "UPDATE ledger_seals SET (leaf_index, event_hash, chain_hash) = "
+    ("UPDATE ledger_seals SET (leaf_index, event_hash, chain_hash) = "
     "(SELECT leaf_index + 1, event_hash, chain_hash FROM ledger_seals WHERE position = 10) "
-    "WHERE position = 9",
+    "WHERE position = 9"),
     "UPDATE stored_events SET rowid = 100 WHERE rowid = 47",
 ], ids=["node hash", "node gone", "node added", "node moved", "node as text", "leaf index", "chain", "head",
         "extra seal", "seal before the first event", "event hash as text", "chain hash as text",

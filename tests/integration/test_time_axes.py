@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import copy
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -33,7 +33,7 @@ def small_snapshots(db_url):
 def record(app, *decisions):
     report = app.import_lines(list(enumerate(copy.deepcopy(decisions), 1)), "clerk")
     assert report.errors == []
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def promotable(app, as_of, known_at=None):
@@ -61,7 +61,7 @@ def test_as_of_by_known_at_matrix_around_an_exemption_and_a_revocation(small_sna
     app = small_snapshots
     moments = {}
     record(app, REGISTER, *commendations(4), DEMERIT)
-    moments["before_exemption"] = datetime.now(timezone.utc)
+    moments["before_exemption"] = datetime.now(UTC)
     moments["after_exemption"] = record(app, EXEMPT)
     moments["after_revocation"] = record(app, REVOKE)
 

@@ -22,8 +22,8 @@ import pytest
 from ledger.app import CadreLedger
 from ledger.integrity.front import verify_ledger
 from ledger.storage.url import parse_url
-from tests.reliability.support import assert_whole, read_model_rows, recorded_ids, soak
 from projections.reader import Reader
+from tests.reliability.support import assert_whole, read_model_rows, recorded_ids, soak
 
 WRITERS = 4
 OWN = soak(150, 1000)

@@ -23,11 +23,18 @@ from ledger import importer
 from ledger.app import CadreLedger
 from ledger.integrity.front import verify_ledger
 from ledger.storage.url import parse_url
+from projections.reader import Reader
 from tests.reliability import synth
 from tests.reliability.support import (
-    assert_whole, cadre_ledger, events_table, raw_cursor, read_model_rows, recorded_ids, soak, start,
+    assert_whole,
+    cadre_ledger,
+    events_table,
+    raw_cursor,
+    read_model_rows,
+    recorded_ids,
+    soak,
+    start,
 )
-from projections.reader import Reader
 
 KILLS = soak(5, 20)
 COPIES = soak(45, 200)  # 47 decisions per copy

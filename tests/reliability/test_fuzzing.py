@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 
 from cli import cli
 from ledger.app import CadreLedger
-from ledger.integrity.front import verify_ledger
 from ledger.examples import EXAMPLES
 from ledger.importer import read_jsonl
+from ledger.integrity.front import verify_ledger
 from tests.reliability.hostile import hostile_line
 from tests.reliability.support import soak
 

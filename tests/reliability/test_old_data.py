@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 
 from ledger.app import CadreLedger
-from ledger.integrity.front import verify_ledger
 from ledger.examples import EXAMPLES
+from ledger.integrity.front import verify_ledger
+from projections.reader import Reader
 from projections.render import to_jsonable
 from tests.reliability.support import cadre_ledger, read_model_rows
-from projections.reader import Reader
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import stat
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from ledger.integrity.keys import fingerprint, generate_keypair, load_private_ke
 from ledger.integrity.merkle import consistency_proof, extend, inclusion_proof, node_of_key, root_from_frontier
 from ledger.integrity.proofs import load_proof_doc, make_inclusion_proof_doc, verify_proof_doc
 
-NOON = datetime(2025, 11, 3, 12, 0, tzinfo=timezone.utc)
+NOON = datetime(2025, 11, 3, 12, 0, tzinfo=UTC)
 
 
 class _Log:

@@ -7,12 +7,31 @@ import pytest
 from pymerkle import InmemoryTree
 
 from ledger.integrity.hashes import (
-    CHAIN_PREFIX, EMPTY_ROOT, EVENT_TAG, GENESIS, LEAF_PREFIX, NODE_PREFIX, chain_hash, event_hash, event_hashes,
-    leaf_hash, node_hash,
+    CHAIN_PREFIX,
+    EMPTY_ROOT,
+    EVENT_TAG,
+    GENESIS,
+    LEAF_PREFIX,
+    NODE_PREFIX,
+    chain_hash,
+    event_hash,
+    event_hashes,
+    leaf_hash,
+    node_hash,
 )
 from ledger.integrity.merkle import (
-    consistency_path_length, consistency_proof, extend, inclusion_path_length, inclusion_proof, node_key,
-    node_of_key, pack_frontier, parts_at, root_from_frontier, unpack_frontier, verify_consistency,
+    consistency_path_length,
+    consistency_proof,
+    extend,
+    inclusion_path_length,
+    inclusion_proof,
+    node_key,
+    node_of_key,
+    pack_frontier,
+    parts_at,
+    root_from_frontier,
+    unpack_frontier,
+    verify_consistency,
     verify_inclusion,
 )
 

@@ -771,6 +771,11 @@ def verify_proof(proof_file: str, public_key: str | None, checkpoint: str | None
 
     key = load_public_key(public_key) if public_key else None
     result = verify_proof_doc(load_proof_doc(proof_file), key, load_checkpoint(checkpoint) if checkpoint else None)
+    click.echo(proof_line(result))
+
+
+def proof_line(result: dict[str, Any]) -> str:
+    """What `verify-proof` proved, in one line: the decision, its place in the tree, what binds it."""
     if result.get("signature_checked"):
         signed = " (checkpoint signature checked)"
     elif result.get("checkpoint_size"):
@@ -779,8 +784,16 @@ def verify_proof(proof_file: str, public_key: str | None, checkpoint: str | None
         signed = " (tied to no checkpoint: its tree size and root are not authenticated)"
     against = f", consistent with the checkpoint of {result['checkpoint_size']} events" if result.get(
         "checkpoint_size") else ""
-    click.echo(f"proved: {result['decision_id']} is event {result['leaf_index'] + 1} of a tree of "
-               f"{result['tree_size']} events with root {result['root_hash']}{against}{signed}")
+    binds = result.get("binds", [])
+    if "decision id" in binds:
+        what = (f"decision {result['decision_id']} ({result['stream']} v{result['version']}, position "
+                f"{result['position']}, recorded {result['recorded_at']})")
+        bound = f"; the proof binds its {', '.join(binds[:-1])} and {binds[-1]}"
+    else:
+        what = f"{result['decision_id']}"
+        bound = "; the proof binds only the event hash, not the decision (an earlier release's proof)"
+    return (f"proved: {what} is event {result['leaf_index'] + 1} of a tree of {result['tree_size']} events with "
+            f"root {result['root_hash']}{against}{signed}{bound}")
 
 
 @cli.command(context_settings=CONTEXT)

@@ -72,8 +72,10 @@ class CadreLedger(Application):
         return index.recorded(self.session, ids)
 
     def write_events(self, pending: Sequence[PendingEvent]) -> None:
-        """Encode and store events built by a `Workspace`, with their decision-index rows, in ONE transaction."""
-        self.recorder.insert_events(encode(self.mapper, pending), decisions=[p.index for p in pending])
+        """Store events built by a `Workspace` with their decision-index rows and seals, in ONE transaction,
+        stamped with their recording time inside it (once the write lock is held)."""
+        recorder: Any = self.recorder
+        recorder.insert_stamped(lambda now: encode(self.mapper, pending, now), [p.index for p in pending])
 
     # --- reading -----------------------------------------------------------------------------
     def load_subject(self, agg_id: UUID) -> Subject | None:

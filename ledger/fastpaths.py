@@ -63,10 +63,13 @@ def stored_state(decision: dict[str, Any], event_cls: type[Decided], subject: ty
     return state
 
 
-def encode(mapper: Mapper[UUID], pending: Sequence[PendingEvent]) -> list[StoredEvent]:
-    """Stored events for pending ones: transcoded, compressed and encrypted as the mapper does."""
+def encode(mapper: Mapper[UUID], pending: Sequence[PendingEvent], now: datetime | None = None) -> list[StoredEvent]:
+    """Stored events for pending ones, recorded at `now` (when given): transcoded, compressed and encrypted as
+    the mapper does."""
     stored = []
     for p in pending:
+        if now is not None:
+            p.state["timestamp"] = now
         state = mapper.transcoder.encode(p.state)
         if mapper.compressor:
             state = mapper.compressor.compress(state)

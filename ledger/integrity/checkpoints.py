@@ -76,7 +76,17 @@ def parse_checkpoint(cp: Any) -> tuple[int, bytes]:
     for name in ("time", "key_fingerprint", "signature"):
         if not isinstance(cp[name], str):
             raise UnusableInput(f"{what}: {name} must be a string")
+    checkpoint_time(cp)
     return int_field(cp, "tree_size", what), hash_field(cp, "root_hash", what)
+
+
+def checkpoint_time(cp: dict[str, Any]) -> datetime:
+    """When a checkpoint was signed (its `time`, UTC)."""
+    try:
+        moment = datetime.fromisoformat(str(cp["time"]).replace("Z", "+00:00"))
+    except ValueError:
+        raise UnusableInput(f"checkpoint: time {cp['time']!r} is not an ISO 8601 timestamp") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def load_checkpoint(path: str | Path) -> dict[str, Any]:

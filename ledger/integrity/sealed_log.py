@@ -1,8 +1,9 @@
 """Reading a stored log with its seals for the verifier: fast page-wise reads that never crash on damage.
 
-The events come joined with their seals in position order, in large pages, as tuples
-(position, originator_id, version, topic, state, leaf_index, event_hash, chain_hash), the seal columns
-None when the event has no seal. On SQLite a value whose storage type was changed (a TEXT state, a BLOB
+The events come joined with their seals and decision-index rows in position order, in large pages, as
+tuples (position, originator_id, version, topic, state, leaf_index, event_hash, chain_hash, format,
+recorded_at, decision_id, content_hash, type, stream), the seal or index columns None when the event has no
+seal or no index row. On SQLite a value whose storage type was changed (a TEXT state, a BLOB
 topic, a TEXT version) arrives with a Python type the hashing refuses, or, when the text is not even
 UTF-8, the page is read again with casts and the damaged value arrives as None: either way the verifier
 reports the row as changed instead of crashing.
@@ -15,7 +16,7 @@ from itertools import chain
 from typing import Any
 
 from ledger.integrity.sealing import StoredHead
-from ledger.storage.tables import Tables
+from ledger.storage.tables import LATER_SEAL_COLUMNS, SEAL_COLUMNS, Tables
 
 PAGE = 20_000
 PG_PAGE = 5_000  # psycopg holds a whole fetched page twice (the result and its rows)
@@ -24,15 +25,19 @@ UUID_OID = 2950
 EVENT_TYPES = (
     ("originator_id", "text"), ("originator_version", "integer"), ("topic", "text"), ("state", "blob"),
 )
-SEAL_TYPES = (("leaf_index", "integer"), ("event_hash", "blob"), ("chain_hash", "blob"))
-Joined = tuple[int, Any, Any, Any, Any, Any, Any, Any]
+SEAL_TYPES = (("leaf_index", "integer"), ("event_hash", "blob"), ("chain_hash", "blob"), ("format", "integer"),
+              ("recorded_at", "integer"))
+INDEX_TYPES = (("decision_id", "text"), ("content_hash", "text"), ("type", "text"), ("stream", "text"))
+Joined = tuple[Any, ...]
 
 
 class DbReader:
     """The verifier's view of one database, inside the caller's read transaction."""
 
-    def __init__(self, connection: Any, tables: Tables) -> None:
+    def __init__(self, connection: Any, tables: Tables, seal_columns: frozenset[str] = frozenset(SEAL_COLUMNS)
+                 ) -> None:
         self.connection, self.tables, self.dialect = connection, tables, tables.dialect
+        self.present = seal_columns
         self.events, self.seals = tables.events, tables.seals
         self.nodes_table, self.head_table = tables.nodes, tables.head
         self.pos = tables.position
@@ -80,8 +85,9 @@ class DbReader:
 
     def rows(self) -> Iterator[Sequence[Joined]]:
         """Every event joined with its seal, in position order, page by page."""
-        joined = f"FROM {self.events} e LEFT JOIN {self.seals} s ON s.position = e.{self.pos}"
-        fast = self.tables.sealed_events_page(self.oid)
+        joined = (f"FROM {self.events} e LEFT JOIN {self.seals} s ON s.position = e.{self.pos} "
+                  f"LEFT JOIN {self.tables.decisions} d ON d.position = e.{self.pos}")
+        fast = self.tables.sealed_events_page(self.present, self.oid)
         if self.dialect == "postgresql":
             cursor = self._cursor("cadre_ledger_verify_events")
             cursor.execute(fast, (MIN_KEY,))
@@ -89,8 +95,7 @@ class DbReader:
                 yield page
             cursor.close()
             return
-        yield from _sqlite_pages(self.connection, fast, _robust(EVENT_TYPES, SEAL_TYPES, joined, self.pos),
-                                 _convert_event)
+        yield from _sqlite_pages(self.connection, fast, _robust(joined, self.pos, self.present), _convert_event)
 
     def nodes(self) -> Iterator[tuple[int, Any]]:
         """Every stored interior node as (node_key, hash), in key order."""
@@ -138,23 +143,33 @@ class DbReader:
                             f"WHERE e.{self.pos} = %s", (position,))
             nulls = [name for name, null in zip(("topic", "state"), row or ()) if null]
             return f"its {' and '.join(nulls)} {'is' if len(nulls) == 1 else 'are'} NULL" if nulls else None
-        columns = [f"typeof(e.{c})" for c, _ in EVENT_TYPES] + [f"typeof(s.{c})" for c, _ in SEAL_TYPES]
+        seal_types = [(c, w) for c, w in SEAL_TYPES if c in self.present]
+        columns = [f"typeof(e.{c})" for c, _ in EVENT_TYPES] + [f"typeof(s.{c})" for c, _ in seal_types]
+        columns += [f"typeof(d.{c})" for c, _ in INDEX_TYPES]
         row = self._one(f"SELECT {', '.join(columns)} FROM {self.events} e LEFT JOIN {self.seals} s "
-                        f"ON s.position = e.rowid WHERE e.rowid = ?", (position,))
+                        f"ON s.position = e.rowid LEFT JOIN {self.tables.decisions} d ON d.position = e.rowid "
+                        "WHERE e.rowid = ?", (position,))
         if row is None:
             return None
         wrong = [f"its {name} is stored as {got}, not {want}"
                  for (name, want), got in zip(EVENT_TYPES, row) if got != want]
         wrong += [f"its seal's {name} is stored as {got}, not {want}"
-                  for (name, want), got in zip(SEAL_TYPES, row[4:]) if got not in (want, "null")]
+                  for (name, want), got in zip(seal_types, row[4:]) if got not in (want, "null")]
+        wrong += [f"its decision-index row's {name} is stored as {got}, not {want}"
+                  for (name, want), got in zip(INDEX_TYPES, row[4 + len(seal_types):]) if got not in (want, "null")]
         return "; ".join(wrong) or None
 
 
-def _robust(event_types: Sequence[tuple[str, str]], seal_types: Sequence[tuple[str, str]], joined: str,
-            pos: str) -> str:
+def _robust(joined: str, pos: str, present: frozenset[str]) -> str:
     """The SQLite events query that casts every value to a blob and says which type it was stored as."""
-    values = [f"CAST(e.{c} AS BLOB), typeof(e.{c})" for c, _ in event_types]
-    values += [f"CAST(s.{c} AS BLOB), typeof(s.{c})" for c, _ in seal_types]
+    values = [f"CAST(e.{c} AS BLOB), typeof(e.{c})" for c, _ in EVENT_TYPES]
+    defaults = dict(LATER_SEAL_COLUMNS)
+    for column, _ in SEAL_TYPES:
+        if column in present:
+            values.append(f"CAST(s.{column} AS BLOB), typeof(s.{column})")
+        else:
+            values.append(f"{defaults[column]}, typeof({defaults[column]})")
+    values += [f"CAST(d.{c} AS BLOB), typeof(d.{c})" for c, _ in INDEX_TYPES]
     return f"SELECT e.{pos}, {', '.join(values)} {joined} WHERE e.{pos} > ? ORDER BY e.{pos} LIMIT ?"
 
 
@@ -208,13 +223,15 @@ def _as(value: Any, stored: str, want: str) -> Any:
 
 
 def _convert_event(row: Sequence[Any]) -> Joined:
-    """A robust events row as a fast one: position, the four event values, the three seal values."""
-    values = [_as(row[1 + 2 * i], row[2 + 2 * i], want) for i, (_, want) in enumerate(EVENT_TYPES)]
-    seal = [row[9 + 2 * i] if row[10 + 2 * i] in (want, "null") else b""
-            for i, (_, want) in enumerate(SEAL_TYPES)]
-    if seal[0] is not None and row[10] == "integer":
-        seal[0] = int(seal[0])
-    return (row[0], *values, *seal)
+    """A robust events row as a fast one: position, the event's values (None when of the wrong type), the
+    seal's (b"" when of the wrong type) and the decision-index row's (None when of the wrong type)."""
+    pairs = [(row[1 + 2 * i], row[2 + 2 * i]) for i in range(len(EVENT_TYPES) + len(SEAL_TYPES) + len(INDEX_TYPES))]
+    values = [_as(v, stored, want) for (v, stored), (_, want) in zip(pairs, EVENT_TYPES)]
+    seal_pairs = pairs[len(EVENT_TYPES):len(EVENT_TYPES) + len(SEAL_TYPES)]
+    seal = [None if stored == "null" else _as(v, stored, want) if stored == want else b""
+            for (v, stored), (_, want) in zip(seal_pairs, SEAL_TYPES)]
+    index = [_as(v, stored, want) for (v, stored), (_, want) in zip(pairs[-len(INDEX_TYPES):], INDEX_TYPES)]
+    return (row[0], *values, *seal, *index)
 
 
 def _convert_node(row: Sequence[Any]) -> tuple[int, Any]:

@@ -1,32 +1,38 @@
 """The seals written with each event, inside the transaction that stores it.
 
-The sealing recorders (named to the library by `RECORDER_TOPICS`) are the storage recorders whose
-`seal_rows` calls `seal`. `seal` takes the recorder's own DB-API cursor (sqlite3, or psycopg 3 with tuple
-rows) and the rows it has just inserted. It locks and reads the head row, hashes the events, extends the
-hash chain and the Merkle tree (`merkle.extend`), inserts one seal per event and the newly completed
-interior nodes, and moves the head. Level 0 of the tree (leaf hashes) is not stored: it is
-leaf_hash(event_hash) of the seal with that leaf index.
+The sealing recorders (named to the library by `RECORDER_TOPICS`) are the storage recorders with two hooks
+filled in. `begin` runs first, once the transaction holds the write lock: it locks and reads the head row
+and stamps the batch's recording time, never earlier than the last event's. `seal` runs after the events
+and their decision-index rows are inserted: it hashes each event in format 2 (binding its position,
+recording time and decision-index row), extends the hash chain and the Merkle tree (`merkle.extend`),
+inserts one seal per event and the newly completed interior nodes, and moves the head. Both take the
+recorder's own DB-API cursor (sqlite3, or psycopg 3 with tuple rows). Level 0 of the tree (leaf hashes) is
+not stored: it is leaf_hash(event_hash) of the seal with that leaf index.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from itertools import chain
 from typing import Any, NamedTuple
 
 from ledger.errors import IntegrityFailure
-from ledger.integrity.hashes import GENESIS, event_hashes
+from ledger.integrity.hashes import CURRENT_FORMAT, GENESIS, event_hashes, micros, moment_of
 from ledger.integrity.merkle import extend, pack_frontier, unpack_frontier
 from ledger.storage.sqlite import LedgerSQLiteRecorder
-from ledger.storage.tables import Tables
+from ledger.storage.tables import SealSql, Tables
 
 RECORDER_TOPICS = {
     "sqlite": "ledger.integrity.sealing:SealingSQLiteRecorder",
     "postgresql": "ledger.integrity.sealing:SealingPostgresRecorder",  # imports psycopg only when used
 }
-SealRow = tuple[int, str, int, str, bytes]  # position, originator id, version, topic, stored state
-SealTuple = tuple[int, int, str, int, bytes, bytes]
+# What the recorder inserted: position, originator id, version, topic, stored state, decision ref, content hash
+InsertedRow = tuple[int, str, int, str, bytes, str, str]
+# position, leaf index, originator id, version, event hash, chain hash, format, recorded_at (µs)
+SealTuple = tuple[int, int, str, int, bytes, bytes, int, int]
 ROWS_PER_INSERT = 100
-SEAL_TYPES = ("int8", "int8", "text", "int8", "bytea", "bytea")
+SEAL_TYPES = ("int8", "int8", "text", "int8", "bytea", "bytea", "int8", "int8")
 NODE_TYPES = ("int8", "bytea")
 
 
@@ -39,20 +45,40 @@ class StoredHead(NamedTuple):
     frontier: bytes
 
 
-def stored_head(cursor: Any, tables: Tables, lock: bool = False) -> StoredHead | None:
+@dataclass(frozen=True)
+class Stamp:
+    """A write transaction's recording time, and the head row it locked."""
+
+    now: datetime
+    head: StoredHead | None
+
+
+def stored_head(cursor: Any, sql: SealSql, lock: bool = False) -> StoredHead | None:
     """The head row as stored, or None before the tables were initialised."""
-    sql = tables.seal_sql
     cursor.execute(sql.lock_head if lock else sql.read_head)
     row = cursor.fetchone()
     return None if row is None else StoredHead(int(row[0]), int(row[1]), bytes(row[2]), bytes(row[3]))
 
 
-def seal(cursor: Any, tables: Tables, rows: Sequence[SealRow]) -> None:
-    """Seal (position, originator_id, version, topic, state) rows, in log order, in the caller's transaction."""
+def begin(cursor: Any, tables: Tables) -> Stamp:
+    """Lock the head row and stamp the recording time: now, or the last event's time if the clock is behind it,
+    so that recording times never decrease along positions."""
+    head = stored_head(cursor, tables.seal_sql, lock=True)
+    now = datetime.now(UTC)
+    if head is not None and head.size:
+        cursor.execute(tables.seal_sql.last_recorded_at, (head.last_position,))
+        row = cursor.fetchone()
+        if row is not None and row[0] is not None:
+            now = max(now, moment_of(int(row[0])))
+    return Stamp(now, head)
+
+
+def seal(cursor: Any, tables: Tables, rows: Sequence[InsertedRow], stamp: Stamp) -> None:
+    """Seal the rows just inserted, in log order, in the caller's transaction begun with `begin`."""
     if not rows:
         return
     sql = tables.seal_sql
-    head = stored_head(cursor, tables, lock=True)
+    head = stamp.head
     size, last, chain_head, frontier = (0, 0, GENESIS, []) if head is None else (
         head.size, head.last_position, head.chain_head, unpack_frontier(head.frontier, head.size))
     previous = last
@@ -63,7 +89,7 @@ def seal(cursor: Any, tables: Tables, rows: Sequence[SealRow]) -> None:
                 "events must be sealed in log order, once each"
             )
         previous = row[0]
-    seals, nodes, chain_head = seal_rows(size, chain_head, frontier, rows)
+    seals, nodes, chain_head = seal_rows(size, chain_head, frontier, rows, micros(stamp.now))
     if tables.dialect == "postgresql":
         _copy_postgres(cursor, sql.copy_seals, SEAL_TYPES, seals)
         _copy_postgres(cursor, sql.copy_nodes, NODE_TYPES, nodes)
@@ -74,13 +100,15 @@ def seal(cursor: Any, tables: Tables, rows: Sequence[SealRow]) -> None:
     cursor.execute(sql.insert_head if head is None else sql.update_head, values)
 
 
-def seal_rows(size: int, chain_head: bytes, frontier: list[bytes], rows: Sequence[SealRow]
+def seal_rows(size: int, chain_head: bytes, frontier: list[bytes], rows: Sequence[InsertedRow], recorded_at: int
               ) -> tuple[list[SealTuple], list[tuple[int, bytes]], bytes]:
-    """The seals of `rows` appended at leaf `size` (position, leaf index, originator id, version, event hash,
-    chain hash), the interior nodes they complete, and the new chain head; `frontier` is updated in place."""
-    digests = event_hashes(row[1:] for row in rows)
+    """The seals (format 2) of `rows` appended at leaf `size`, the interior nodes they complete, and the new
+    chain head; `frontier` is updated in place."""
+    fmt = CURRENT_FORMAT
+    digests = event_hashes((fmt, p, oid, v, topic, state, ref, chash, recorded_at)
+                           for p, oid, v, topic, state, ref, chash in rows)
     chains, nodes, chain_head = extend(size, chain_head, frontier, digests)
-    seals = [(row[0], size + n, row[1], row[2], digest, link)
+    seals = [(row[0], size + n, row[1], row[2], digest, link, fmt, recorded_at)
              for n, (row, digest, link) in enumerate(zip(rows, digests, chains))]
     return seals, nodes, chain_head
 
@@ -114,8 +142,11 @@ def _insert_sqlite(cursor: Any, insert: str, rows: Sequence[tuple[Any, ...]]) ->
 class SealingSQLiteRecorder(LedgerSQLiteRecorder):
     """The SQLite recorder that seals every event in the transaction that inserts it."""
 
-    def seal_rows(self, cursor: Any, rows: Sequence[tuple[Any, ...]]) -> None:
-        seal(cursor, self.tables, rows)
+    def begin(self, cursor: Any) -> Stamp:
+        return begin(cursor, self.tables)
+
+    def seal_rows(self, cursor: Any, rows: Sequence[InsertedRow], stamp: Any) -> None:
+        seal(cursor, self.tables, rows, stamp)
 
 
 def __getattr__(name: str) -> Any:
@@ -127,8 +158,11 @@ def __getattr__(name: str) -> Any:
         class SealingPostgresRecorder(LedgerPostgresRecorder):
             """The PostgreSQL recorder that seals every event in the transaction that inserts it."""
 
-            def seal_rows(self, cursor: Any, rows: Sequence[tuple[Any, ...]]) -> None:
-                seal(cursor, self.tables, rows)
+            def begin(self, cursor: Any) -> Stamp:
+                return begin(cursor, self.tables)
+
+            def seal_rows(self, cursor: Any, rows: Sequence[InsertedRow], stamp: Any) -> None:
+                seal(cursor, self.tables, rows, stamp)
 
         SealingPostgresRecorder.__module__ = __name__
         globals()[name] = SealingPostgresRecorder

@@ -1,6 +1,7 @@
 """The sealed tree as stored: its head, one event's seal, interior nodes, and proofs made from them.
 
-Every function takes a DB-API cursor inside the caller's read transaction and the database's `Tables`.
+Every function takes a DB-API cursor inside the caller's read transaction and the seal statements of that
+database (`Tables.seal_sql`, or `Session.seal_sql` for a ledger of an earlier release).
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from ledger.integrity.merkle import (
     unpack_frontier,
 )
 from ledger.integrity.sealing import stored_head
-from ledger.storage.tables import Tables
+from ledger.storage.tables import SealSql
 
 
 class Head(NamedTuple):
@@ -39,37 +40,40 @@ class Seal(NamedTuple):
     originator_version: int
     event_hash: bytes
     chain_hash: bytes
+    format: int
+    recorded_at: int | None
 
 
-def current_head(cursor: Any, tables: Tables) -> Head:
+def current_head(cursor: Any, sql: SealSql) -> Head:
     """The sealed tree's size, Merkle root and chain head."""
-    head = stored_head(cursor, tables)
+    head = stored_head(cursor, sql)
     if head is None:
         return Head(0, root_from_frontier([]), GENESIS)
     return Head(head.size, root_from_frontier(unpack_frontier(head.frontier, head.size)), head.chain_head)
 
 
 def _as_seal(row: Sequence[Any]) -> Seal:
-    return Seal(int(row[0]), int(row[1]), row[2], int(row[3]), bytes(row[4]), bytes(row[5]))
+    recorded_at = None if row[7] is None else int(row[7])
+    return Seal(int(row[0]), int(row[1]), row[2], int(row[3]), bytes(row[4]), bytes(row[5]), int(row[6]), recorded_at)
 
 
-def seal_of(cursor: Any, tables: Tables, position: int) -> Seal | None:
+def seal_of(cursor: Any, sql: SealSql, position: int) -> Seal | None:
     """The seal of the event at `position`, or None if none."""
-    cursor.execute(tables.seal_sql.select_seal, (position,))
+    cursor.execute(sql.select_seal, (position,))
     row = cursor.fetchone()
     return None if row is None else _as_seal(row)
 
 
-def seal_at_leaf(cursor: Any, tables: Tables, leaf_index: int) -> Seal:
+def seal_at_leaf(cursor: Any, sql: SealSql, leaf_index: int) -> Seal:
     """The seal with `leaf_index`, found by bisecting positions (they grow with leaf indexes)."""
-    head = stored_head(cursor, tables)
+    head = stored_head(cursor, sql)
     if head is None or not 0 <= leaf_index < head.size:
         size = head.size if head else 0
         raise NotFound(f"no sealed event has leaf index {leaf_index}; the tree has {size}")
     lo, hi = leaf_index + 1, head.last_position - (head.size - 1 - leaf_index)
     guess = lo
     while lo <= hi:
-        cursor.execute(tables.seal_sql.seal_at_or_after, (guess,))
+        cursor.execute(sql.seal_at_or_after, (guess,))
         row = cursor.fetchone()
         if row is None:
             hi = guess - 1
@@ -83,51 +87,51 @@ def seal_at_leaf(cursor: Any, tables: Tables, leaf_index: int) -> Seal:
     raise IntegrityFailure(f"the seals do not hold leaf index {leaf_index}; run `cadre-ledger verify`")
 
 
-def get_node(cursor: Any, tables: Tables, level: int, idx: int) -> bytes:
+def get_node(cursor: Any, sql: SealSql, level: int, idx: int) -> bytes:
     """The stored complete Merkle node at (level, idx); level 0 is a seal's leaf hash."""
     if level == 0:
-        return leaf_hash(seal_at_leaf(cursor, tables, idx).event_hash)
-    cursor.execute(tables.seal_sql.select_node, (node_key(level, idx),))
+        return leaf_hash(seal_at_leaf(cursor, sql, idx).event_hash)
+    cursor.execute(sql.select_node, (node_key(level, idx),))
     row = cursor.fetchone()
     if row is None:
         raise IntegrityFailure(f"Merkle node ({level}, {idx}) is missing; run `cadre-ledger verify`")
     return bytes(row[0])
 
 
-def node_reader(cursor: Any, tables: Tables) -> GetNode:
+def node_reader(cursor: Any, sql: SealSql) -> GetNode:
     """A `get_node(level, idx)` callback reading through `cursor`."""
-    return lambda level, idx: get_node(cursor, tables, level, idx)
+    return lambda level, idx: get_node(cursor, sql, level, idx)
 
 
-def root_at(cursor: Any, tables: Tables, size: int) -> bytes:
+def root_at(cursor: Any, sql: SealSql, size: int) -> bytes:
     """The Merkle root of the first `size` sealed events, from stored nodes."""
     if size == 0:
         return root_from_frontier([])
-    return subtree_root(0, size, node_reader(cursor, tables), {})
+    return subtree_root(0, size, node_reader(cursor, sql), {})
 
 
 def prove_inclusion(
-    cursor: Any, tables: Tables, position: int, tree_size: int | None = None
+    cursor: Any, sql: SealSql, position: int, tree_size: int | None = None
 ) -> tuple[Seal, int, list[bytes], bytes]:
     """For the event at `position`: its seal, the tree size, the audit path and the root at that size."""
-    found = seal_of(cursor, tables, position)
+    found = seal_of(cursor, sql, position)
     if found is None:
         raise NotFound(f"no sealed event at position {position}")
-    sealed = current_head(cursor, tables).size
+    sealed = current_head(cursor, sql).size
     size = sealed if tree_size is None else tree_size
     if not found.leaf_index < size <= sealed:
         raise NotFound(f"position {position} (leaf {found.leaf_index}) is not among the first {size} of "
                        f"{sealed} sealed events; prove it against a later checkpoint")
-    path = inclusion_proof(found.leaf_index, size, node_reader(cursor, tables))
-    return found, size, path, root_at(cursor, tables, size)
+    path = inclusion_proof(found.leaf_index, size, node_reader(cursor, sql))
+    return found, size, path, root_at(cursor, sql, size)
 
 
-def prove_consistency(cursor: Any, tables: Tables, old_size: int, new_size: int) -> list[bytes]:
+def prove_consistency(cursor: Any, sql: SealSql, old_size: int, new_size: int) -> list[bytes]:
     """RFC 6962 consistency proof between two sizes of the sealed tree, from stored nodes."""
-    sealed = current_head(cursor, tables).size
+    sealed = current_head(cursor, sql).size
     if new_size > sealed:
         raise IntegrityFailure(
             f"the checkpoint covers {new_size} events but the log has only {sealed} sealed; "
             "events were removed, or the checkpoint belongs to another ledger"
         )
-    return consistency_proof(old_size, new_size, node_reader(cursor, tables))
+    return consistency_proof(old_size, new_size, node_reader(cursor, sql))

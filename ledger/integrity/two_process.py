@@ -27,7 +27,8 @@ from ledger.integrity.sealing import StoredHead
 from ledger.storage.tables import Tables
 
 PARALLEL_MIN = 50_000
-Tree = tuple[int, int, bytes, list[bytes], dict[int, bytes], dict[int, int]]
+# size, last position, chain head, frontier, roots and positions at sizes, the first event after each size
+Tree = tuple[int, int, bytes, list[bytes], dict[int, bytes], dict[int, int], dict[int, tuple[int, int | None, str]]]
 
 
 def usable(connection: sqlite3.Connection, tables: Tables) -> str | None:
@@ -74,6 +75,11 @@ def confirm(connection: sqlite3.Connection, path: str, tables: Tables,
         return None
     if head != (tree[0], tree[1], tree[2], b"".join(tree[3])):
         return None
+    for size, (position, at, _) in tree[6].items():
+        row = _one(connection, f"SELECT decision_id, stream, originator_version FROM {tables.decisions} d "
+                               f"JOIN {tables.seals} s USING (position) WHERE position = ?", (position,))
+        who = f"decision {row[0]}, {row[1]} v{row[2]}" if row else "no decision"
+        tree[6][size] = (position, at, who)
     return StoredHead(*head), tree
 
 
@@ -83,7 +89,8 @@ def _events_match(connection: sqlite3.Connection, tables: Tables) -> tuple[int, 
     size = position = 0
     try:
         for page in _pages(connection, tables.sealed_events_page(), (-(1 << 63),)):
-            digests = event_hashes(row[1:5] for row in page)
+            digests = event_hashes((r[8], r[0], r[1], r[2], r[3], r[4], r[10] or "", r[11] or "", r[9])
+                                   for r in page)
             if (UNREADABLE in digests or [r[6] for r in page] != digests
                     or [r[5] for r in page] != list(range(size, size + len(page)))):
                 return None
@@ -95,26 +102,35 @@ def _events_match(connection: sqlite3.Connection, tables: Tables) -> tuple[int, 
 
 
 def _tree(connection: sqlite3.Connection, tables: Tables, sizes: Iterable[int]) -> Tree | None:
-    """The chain and tree over the sealed event hashes, or None when a stored chain hash or node disagrees."""
+    """The chain and tree over the sealed event hashes, or None when a stored chain hash or node disagrees or a
+    recording time decreases."""
     wanted = set(sizes)
     cuts = sorted(s for s in wanted if s > 0)
     roots_at = {0: EMPTY_ROOT} if 0 in wanted else {}
     positions_at: dict[int, int] = {}
+    first_after: dict[int, tuple[int, int | None, str]] = {}
     nodes = chained.from_iterable(_pages(connection, tables.nodes_after, (-(1 << 63),)))
     frontier: list[bytes] = []
-    size, chain, position = 0, GENESIS, 0
+    size, chain, position, last_at = 0, GENESIS, 0, -1
     for page in _pages(connection, tables.all_seals):
         for part in parts_at(page, size, cuts):
+            if size in wanted:
+                first_after[size] = (part[0][0], part[0][3], "")
             chains, completed, chain = extend(size, chain, frontier, [row[1] for row in part])
             if [row[2] for row in part] != chains or list(islice(nodes, len(completed))) != completed:
                 return None
+            for row in part:
+                if row[3] is not None:
+                    if row[3] < last_at:
+                        return None
+                    last_at = row[3]
             size += len(part)
             position = part[-1][0]
             if size in wanted:
                 roots_at[size], positions_at[size] = root_from_frontier(frontier), position
     if next(nodes, None) is not None:
         return None
-    return size, position, chain, frontier, roots_at, positions_at
+    return size, position, chain, frontier, roots_at, positions_at, first_after
 
 
 def _pages(connection: sqlite3.Connection, statement: str, params: tuple[Any, ...] = ()) -> Iterator[list[Any]]:

@@ -1,23 +1,26 @@
-"""`verify`: recompute every event hash, the hash chain and the Merkle tree from the stored events in one pass,
-compare them with the seals, nodes and head, and check the recomputed tree against saved checkpoints."""
+"""`verify` of the sealed log: recompute every event hash (binding, in format 2, the event's position,
+recording time and decision-index row), the hash chain and the Merkle tree from the stored rows in one
+pass; compare them with the seals, nodes and head; check that recording times never decrease; and check the
+recomputed tree against saved checkpoints, including that nothing after a checkpoint claims to precede it."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import islice
 from typing import Any, Protocol
 
-from ledger.integrity.checkpoints import parse_checkpoint
-from ledger.integrity.hashes import EMPTY_ROOT, GENESIS, UNREADABLE, event_hashes
+from ledger.integrity.checkpoints import checkpoint_time, parse_checkpoint
+from ledger.integrity.hashes import EMPTY_ROOT, GENESIS, UNREADABLE, event_hashes, micros, moment_of
 from ledger.integrity.merkle import extend, node_of_key, parts_at, root_from_frontier, unpack_frontier
 from ledger.integrity.sealed_log import DbReader, Joined
 from ledger.integrity.sealing import StoredHead
 from ledger.storage.session import Session
 from ledger.storage.tables import Tables
 
-EventRow = tuple[int, str, int, str, bytes]
-SealTuple = tuple[int, int, str, int, bytes, bytes]
 Bad = tuple[int, int, str]
+# Columns of a joined row (see `DbReader.rows`).
+POS, OID, VERSION, TOPIC, STATE, LEAF, HASH, CHAIN, FORMAT, AT, REF, CHASH, TYPE, STREAM = range(14)
 
 
 @dataclass
@@ -44,6 +47,8 @@ class VerifyReport:
     reason: str | None = None
     roots_at: dict[int, bytes] = field(default_factory=dict)
     positions_at: dict[int, int] = field(default_factory=dict)
+    # for each checkpoint size: (position, recorded_at µs, who) of the first event after it
+    first_after: dict[int, tuple[int, int | None, str]] = field(default_factory=dict)
     checkpoints: list[CheckpointCheck] = field(default_factory=list)
 
     @property
@@ -52,36 +57,16 @@ class VerifyReport:
         return self.reason is None and all(check.ok for check in self.checkpoints)
 
 
-class SealSource(Protocol):
-    """Where the verifier reads what was sealed (in memory, for `verify_log`)."""
-
-    def head(self) -> StoredHead | None:
-        """The stored head row."""
-
-    def seals(self) -> Iterator[SealTuple]:
-        """Every seal, in position order."""
-
-    def nodes(self) -> Iterator[tuple[int, bytes]]:
-        """Every stored interior node as (node_key, hash), in key order."""
-
-
 class Reader(Protocol):
-    """What the one-pass check reads: see `ledger.seal_reader.DbReader`."""
+    """What the one-pass check reads: see `ledger.integrity.sealed_log.DbReader`."""
 
     def head(self) -> StoredHead | str | None: ...
-    def rows(self) -> Iterable[Iterable[Joined]]: ...
+    def rows(self) -> Iterable[Sequence[Joined]]: ...
     def nodes(self) -> Iterator[tuple[int, Any]]: ...
     def seal_count(self) -> int: ...
     def first_orphan(self, before: int | None) -> tuple[int, Any, Any, Any] | None: ...
     def seal_identity(self, position: int) -> tuple[Any, Any] | None: ...
     def damage(self, position: int) -> str | None: ...
-
-
-def verify_log(
-    events: Iterable[EventRow], source: SealSource, checkpoint_sizes: Iterable[int] = ()
-) -> VerifyReport:
-    """One pass over (position, originator_id, version, topic, state) rows in position order."""
-    return check_log(_MemoryReader(events, source), checkpoint_sizes)
 
 
 def check_log(reader: Reader, checkpoint_sizes: Iterable[int] = ()) -> VerifyReport:
@@ -90,23 +75,29 @@ def check_log(reader: Reader, checkpoint_sizes: Iterable[int] = ()) -> VerifyRep
     wanted = sorted(s for s in sizes if s > 0)
     roots_at: dict[int, bytes] = {0: EMPTY_ROOT} if 0 in sizes else {}
     positions_at: dict[int, int] = {}
+    first_after: dict[int, tuple[int, int | None, str]] = {}
     head = reader.head()
     stored_nodes = reader.nodes()
     frontier: list[bytes] = []
-    size, chain, position = 0, GENESIS, 0
+    size, chain, position, last_at = 0, GENESIS, 0, -1
     bad: Bad | None = None
     for page in reader.rows():
         for part in parts_at(list(page), size, wanted):
             start = size
-            digests = event_hashes(row[1:5] for row in part)
+            if start in sizes:
+                first_after[start] = (part[0][POS], part[0][AT], _who(part[0]))
+            digests = event_hashes((r[FORMAT], r[POS], r[OID], r[VERSION], r[TOPIC], r[STATE], r[REF] or "",
+                                    r[CHASH] or "", r[AT]) for r in part)
             chains, nodes, chain = extend(start, chain, frontier, digests)
             size += len(part)
-            position = part[-1][0]
+            position = part[-1][POS]
             if bad is None:
                 stored = list(islice(stored_nodes, len(nodes)))
-                if (stored != nodes or [r[6] for r in part] != digests or [r[7] for r in part] != chains
-                        or [r[5] for r in part] != list(range(start, size)) or UNREADABLE in digests):
+                if (stored != nodes or [r[HASH] for r in part] != digests or [r[CHAIN] for r in part] != chains
+                        or [r[LEAF] for r in part] != list(range(start, size)) or UNREADABLE in digests):
                     bad = _first_bad(reader, part, start, digests, chains, nodes, stored)
+                else:
+                    bad, last_at = _recorded_in_order(part, start, last_at)
             if size in sizes:
                 roots_at[size], positions_at[size] = root_from_frontier(frontier), position
     last_position = position
@@ -118,52 +109,87 @@ def check_log(reader: Reader, checkpoint_sizes: Iterable[int] = ()) -> VerifyRep
         bad = _check_end(next(stored_nodes, None), head, size, last_position, chain, frontier)
     head_size = head.size if isinstance(head, StoredHead) else 0
     report = VerifyReport(size, root_from_frontier(frontier), chain, head_size, roots_at=roots_at,
-                          positions_at=positions_at)
+                          positions_at=positions_at, first_after=first_after)
     if bad is not None:
         report.first_bad_position, report.first_bad_leaf, report.reason = bad
     return report
+
+
+def _who(row: Joined) -> str:
+    """The event of a row as people know it: its decision and stream, or its aggregate when it has none."""
+    if row[REF]:
+        return f"decision {row[REF]}, {row[STREAM]} v{row[VERSION]}"
+    return f"{row[OID]} v{row[VERSION]}"
+
+
+def _recorded_in_order(part: list[Joined], start: int, last_at: int) -> tuple[Bad | None, int]:
+    """The first event of `part` recorded earlier than the event before it (seals of format 1 carry no time)."""
+    for i, row in enumerate(part):
+        at = row[AT]
+        if at is None:
+            continue
+        if at < last_at:
+            return (row[POS], start + i, (
+                f"the event at position {row[POS]} ({_who(row)}) was recorded at {_shown(at)}, earlier than the event "
+                f"before it ({_shown(last_at)}): recording times never decrease along the log; it was "
+                "backdated, or rows were moved")), last_at
+        last_at = at
+    return None, last_at
+
+
+def _shown(us: int) -> str:
+    return moment_of(us).isoformat(timespec="microseconds")
 
 
 def _first_bad(reader: Reader, part: list[Joined], start: int, digests: list[bytes], chains: list[bytes],
                nodes: list[tuple[int, bytes]], stored: list[Any]) -> Bad:
     """The first event of `part` that does not match its seal, or whose completed nodes differ from those stored."""
     k = 0
-    for i, (position, originator_id, version, _, _, leaf, sealed, sealed_chain) in enumerate(part):
+    for i, row in enumerate(part):
         digest, leaf_index = digests[i], start + i
-        if sealed != digest or sealed_chain != chains[i] or leaf != leaf_index or digest == UNREADABLE:
-            return _explain(reader, position, leaf_index, originator_id, version, digest, leaf, sealed)
+        if (row[HASH] != digest or row[CHAIN] != chains[i] or row[LEAF] != leaf_index
+                or digest == UNREADABLE):
+            return _explain(reader, row, leaf_index, digest)
         index = leaf_index
         while index & 1:
             got = stored[k] if k < len(stored) else None
             if got != nodes[k]:
-                return (position, leaf_index, (f"{_node_problem(got, nodes[k][0])} "
-                                              f"(completed by the event at position {position})"))
+                return (row[POS], leaf_index, (f"{_node_problem(got, nodes[k][0])} "
+                                               f"(completed by the event at position {row[POS]})"))
             k += 1
             index >>= 1
     raise AssertionError("a part that differs from its seals has a first difference")
 
 
-def _explain(reader: Reader, position: int, size: int, originator_id: Any, version: Any, digest: bytes,
-             leaf: Any, sealed: Any) -> Bad:
-    """Why the event at `position` does not match its seal (called once, for the first one)."""
-    who = f"{originator_id} v{version}"
+def _explain(reader: Reader, row: Joined, size: int, digest: bytes) -> Bad:
+    """Why the event of `row` does not match its seal (called once, for the first one)."""
+    position, leaf, sealed = row[POS], row[LEAF], row[HASH]
+    who = _who(row)
     if sealed is None:
         return (position, size,
                 f"event at position {position} ({who}) has no seal: it was inserted after sealing")
     damage = reader.damage(position)
-    if damage or digest == UNREADABLE:
-        return (position, size, (f"event at position {position} was changed outside the ledger: "
-                                f"{damage or 'it cannot be read as it was sealed'}"))
+    if damage or (digest == UNREADABLE and row[FORMAT] in (1, 2)):
+        return (position, size, (f"event at position {position} ({who}) was changed outside the ledger: "
+                                 f"{damage or 'it cannot be read as it was sealed'}"))
     if sealed != digest:
         named = reader.seal_identity(position)
-        if named is not None and tuple(named) != (originator_id, version):
+        if named is not None and tuple(named) != (row[OID], row[VERSION]):
             return (position, size, (f"event at position {position} is {who} but the seal names "
-                                    f"{named[0]} v{named[1]}: rows were moved or swapped"))
-        return (position, size, (f"event at position {position} ({who}) does not match its seal: "
-                                "its topic or state bytes were changed"))
+                                     f"{named[0]} v{named[1]}: rows were moved or swapped"))
+        if row[FORMAT] == 2 and row[REF] is None:
+            return (position, size, (f"event at position {position} ({who}) has lost its decision-index row: "
+                                     "it was deleted"))
+        if row[FORMAT] == 2:
+            return (position, size, (f"event at position {position} ({who}) does not match its seal: its "
+                                     "topic, state, recording time or decision-index row was changed"))
+        if row[FORMAT] == 1:
+            return (position, size, (f"event at position {position} ({who}) does not match its seal: "
+                                     "its topic or state bytes were changed"))
+        return (position, size, f"seal at position {position} names an unknown format {row[FORMAT]!r}")
     if leaf != size:
         return (position, size, (f"seal at position {position} has leaf index {leaf}, expected {size}: "
-                                "an earlier sealed event was removed together with its seal"))
+                                 "an earlier sealed event was removed together with its seal"))
     return (position, size, f"hash chain breaks at position {position}: seals before it were rewritten")
 
 
@@ -180,7 +206,7 @@ def _node_problem(stored: tuple[int, Any] | None, key: int) -> str:
 def _gone(seal: tuple[int, Any, Any, Any]) -> Bad:
     """A seal whose event is missing."""
     return (seal[0], seal[1], (f"position {seal[0]} was sealed ({seal[2]} v{seal[3]}) "
-                              "but its event is gone: it was deleted"))
+                               "but its event is gone: it was deleted"))
 
 
 def _check_end(
@@ -196,7 +222,7 @@ def _check_end(
     recorded = f"the seal head records {head.size} events up to position {head.last_position}"
     if head.size > size:
         return (after, size, (f"{recorded} but the log ends with {size} at position {last_position}: "
-                             "its tail was removed"))
+                              "its tail was removed"))
     if head.size < size or head.last_position != last_position:
         return (after, size, f"{recorded}, the log has {size} up to position {last_position}")
     if head.chain_head != chain:
@@ -213,115 +239,73 @@ def _check_end(
     return None
 
 
-class _MemoryReader:
-    """A Reader over in-memory events and a SealSource, joining them by position."""
-
-    def __init__(self, events: Iterable[EventRow], source: SealSource) -> None:
-        self.events, self.source = events, source
-        self.orphans: list[SealTuple] = []
-        self.identities: dict[int, tuple[str, int]] = {}
-        self.count = 0
-
-    def head(self) -> StoredHead | None:
-        return self.source.head()
-
-    def nodes(self) -> Iterator[tuple[int, bytes]]:
-        return iter(self.source.nodes())
-
-    def rows(self) -> Iterable[Iterable[Joined]]:
-        return [self._joined()]
-
-    def _joined(self) -> Iterator[Joined]:
-        seals = iter(self.source.seals())
-        seal = next(seals, None)
-        for position, oid, version, topic, state in self.events:
-            while seal is not None and seal[0] < position:
-                self._keep(seal, orphan=True)
-                seal = next(seals, None)
-            if seal is not None and seal[0] == position:
-                self._keep(seal)
-                yield position, oid, version, topic, state, seal[1], seal[4], seal[5]
-                seal = next(seals, None)
-            else:
-                yield position, oid, version, topic, state, None, None, None
-        while seal is not None:
-            self._keep(seal, orphan=True)
-            seal = next(seals, None)
-
-    def _keep(self, seal: SealTuple, orphan: bool = False) -> None:
-        self.count += 1
-        self.identities[seal[0]] = (seal[2], seal[3])
-        if orphan:
-            self.orphans.append(seal)
-
-    def seal_count(self) -> int:
-        return self.count
-
-    def first_orphan(self, before: int | None) -> tuple[int, Any, Any, Any] | None:
-        found = [s for s in self.orphans if before is None or s[0] < before]
-        return (found[0][0], found[0][1], found[0][2], found[0][3]) if found else None
-
-    def seal_identity(self, position: int) -> tuple[Any, Any] | None:
-        return self.identities.get(position)
-
-    def damage(self, position: int) -> str | None:
-        return None
-
-
 def check_against_checkpoints(
     report: VerifyReport, checkpoints: Iterable[dict[str, Any]]
 ) -> list[CheckpointCheck]:
     """Check the recomputed tree against each checkpoint (signatures are checked elsewhere), smallest first.
 
     A failed check says between which positions the change lies: after the last event of the largest
-    smaller checkpoint that holds, and at or before the last event of the one that fails.
+    smaller checkpoint that holds, and at or before the last event of the one that fails. The first event
+    after a checkpoint must not have been recorded before the checkpoint was signed.
     """
     checks: list[CheckpointCheck] = []
     holding_position = 0
-    for size, root in sorted(parse_checkpoint(cp) for cp in checkpoints):
+    for cp in sorted(checkpoints, key=lambda c: parse_checkpoint(c)[0]):
+        size, root = parse_checkpoint(cp)
         if size > report.events:
             reason = f"the checkpoint covers {size} events but the log now has only {report.events}"
             checks.append(CheckpointCheck(size, False, f"{reason}: events were removed", holding_position))
             continue
         if size not in report.roots_at:
-            raise ValueError(f"verify_log was not asked to keep the root at size {size}")
-        if report.roots_at[size] == root:
-            checks.append(CheckpointCheck(size, True))
-            holding_position = report.positions_at.get(size, 0)
+            raise ValueError(f"the log was not asked to keep the root at size {size}")
+        if report.roots_at[size] != root:
+            up_to = report.positions_at.get(size)
+            reason = (f"the first {size} events no longer hash to the checkpoint's root: history was "
+                      f"rewritten after position {holding_position} and at or before position {up_to}")
+            checks.append(CheckpointCheck(size, False, reason, holding_position, up_to))
             continue
-        up_to = report.positions_at.get(size)
-        reason = (f"the first {size} events no longer hash to the checkpoint's root: history was "
-                  f"rewritten after position {holding_position} and at or before position {up_to}")
-        checks.append(CheckpointCheck(size, False, reason, holding_position, up_to))
+        backdated = _backdated(report.first_after.get(size), checkpoint_time(cp))
+        checks.append(CheckpointCheck(size, backdated is None, backdated))
+        holding_position = report.positions_at.get(size, 0)
     return checks
+
+
+def _backdated(first_after: tuple[int, int | None, str] | None, signed: datetime) -> str | None:
+    """Why the first event after a checkpoint claims to precede it, or None when it does not."""
+    if first_after is None or first_after[1] is None or first_after[1] >= micros(signed):
+        return None
+    position, at, who = first_after[0], first_after[1], first_after[2]
+    return (f"the event at position {position} ({who}) was recorded at {_shown(at)}, before the checkpoint was signed "
+            f"({signed.isoformat()}) although the checkpoint does not contain it: it was backdated")
 
 
 def verify(session: Session, checkpoints: Sequence[dict[str, Any]] = ()) -> VerifyReport:
     """Verify the log in one read snapshot, and against `checkpoints` (whose signatures were checked)."""
     with session.snapshot() as cursor:
-        sizes = [parse_checkpoint(cp)[0] for cp in checkpoints]
-        confirmed = _confirmed(cursor.connection, session, sizes) if session.dialect == "sqlite" else None
-        if confirmed is None:
-            return verify_through(cursor.connection, session.tables, checkpoints)
-    confirmed.checkpoints = check_against_checkpoints(confirmed, checkpoints)
-    return confirmed
+        return verify_through(cursor.connection, session.tables, checkpoints, session.seal_columns, session)
 
 
-def verify_through(connection: Any, tables: Tables, checkpoints: Sequence[dict[str, Any]] = ()) -> VerifyReport:
-    """Verify the log through a DB-API connection, inside the caller's read transaction (the exact pass)."""
-    report = check_log(DbReader(connection, tables), [parse_checkpoint(cp)[0] for cp in checkpoints])
+def verify_through(connection: Any, tables: Tables, checkpoints: Sequence[dict[str, Any]] = (),
+                   seal_columns: frozenset[str] | None = None, session: Session | None = None) -> VerifyReport:
+    """Verify the log through a DB-API connection, inside the caller's read transaction (on a large SQLite
+    file, first on two processes)."""
+    sizes = [parse_checkpoint(cp)[0] for cp in checkpoints]
+    report = _confirmed(connection, tables, sizes) if session is not None and tables.dialect == "sqlite" else None
+    if report is None:
+        reader = DbReader(connection, tables) if seal_columns is None else DbReader(connection, tables, seal_columns)
+        report = check_log(reader, sizes)
     report.checkpoints = check_against_checkpoints(report, checkpoints)
     return report
 
 
-def _confirmed(connection: Any, session: Session, sizes: Sequence[int]) -> VerifyReport | None:
+def _confirmed(connection: Any, tables: Tables, sizes: Sequence[int]) -> VerifyReport | None:
     """The report of an intact large SQLite log, confirmed on two processes; None to run the exact pass."""
     from ledger.integrity import two_process
 
-    path = two_process.usable(connection, session.tables)
-    found = two_process.confirm(connection, path, session.tables, sizes) if path else None
+    path = two_process.usable(connection, tables)
+    found = two_process.confirm(connection, path, tables, sizes) if path else None
     if found is None:
         return None
-    head, (size, _, chain, frontier, roots_at, positions_at) = found
+    head, (size, _, chain, frontier, roots_at, positions_at, first_after) = found
     return VerifyReport(size, root_from_frontier(frontier), chain, head.size, roots_at=roots_at,
-                        positions_at=positions_at)
+                        positions_at=positions_at, first_after=first_after)

@@ -32,6 +32,13 @@ def index_rows(stored: Sequence[StoredEvent], positions: Sequence[int],
             for d_id, chash, stream, dtype, oid, ver in entries]
 
 
+def sealed_rows(rows: Sequence[tuple[Any, ...]], entries: Sequence[IndexEntry]) -> list[tuple[Any, ...]]:
+    """Inserted (position, originator id, version, topic, state) rows with the decision reference and content
+    hash of their index entry ("" for an event that records no decision), as the seals bind them."""
+    refs = {(hex_id(oid), ver): (d_id, chash) for d_id, chash, _, _, oid, ver in entries}
+    return [(*row, *refs.get((row[1], row[2]), ("", ""))) for row in rows]
+
+
 def recorded(session: Session, decision_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
     """For each recorded id among `decision_ids`: (content_hash, stream)."""
     found: dict[str, tuple[str, str]] = {}

@@ -7,11 +7,13 @@ read models' statements name their tables unqualified.
 """
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import cached_property
 from typing import Any
 
-from ledger.storage.tables import Dialect, Tables
+from ledger.storage.tables import Dialect, SealSql, Tables
 from ledger.storage.url import Database
 
 READ_SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
@@ -98,3 +100,47 @@ class Session:
         else:
             with self.transaction(commit=False) as cursor:  # SQLite in WAL mode: one snapshot per transaction
                 yield cursor
+
+    @contextmanager
+    def quiet(self) -> Iterator[Cursor]:
+        """A read-only view of the database while writers wait (they queue for the lock until it ends): what a
+        checkpoint signs, so that every event recorded after it is stamped later. Where the database cannot be
+        locked (a read-only file, a hot standby), nobody writes to it anyway: a plain snapshot."""
+        if self.dialect == "postgresql":
+            with self.snapshot() as cursor:
+                cursor.raw.execute("SAVEPOINT quiet")
+                try:
+                    cursor.raw.execute(f"LOCK TABLE {self.tables.events} IN SHARE MODE")
+                except Exception as error:
+                    if "read-only" not in str(error) and "recovery" not in str(error) and "permission" not in str(
+                            error):
+                        raise
+                    cursor.raw.execute("ROLLBACK TO SAVEPOINT quiet")
+                yield cursor
+            return
+        with self.datastore.get_connection(commit=False) as conn:
+            raw = conn.cursor().sqlite_cursor
+            raw.row_factory = None
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:
+                if "readonly" not in str(error) and "read-only" not in str(error):
+                    raise
+                raw.execute("BEGIN")
+            try:
+                yield Cursor(raw, self.dialect)
+            finally:
+                raw.connection.rollback()
+
+    @cached_property
+    def seal_columns(self) -> frozenset[str]:
+        """The columns of the seal table (a ledger of an earlier release lacks the later ones until a write)."""
+        statement, params = self.tables.seal_columns_query()
+        with self.transaction(commit=False) as c:
+            c.raw.execute(statement, params)
+            return frozenset(r[0] for r in c.raw.fetchall())
+
+    @cached_property
+    def seal_sql(self) -> SealSql:
+        """The seal statements for this ledger's seal table as it stands (older ledgers lack later columns)."""
+        return self.tables.seal_sql_for(self.seal_columns)

@@ -16,7 +16,10 @@ EVENTS: dict[str, str] = {"sqlite": "stored_events", "postgresql": "ledger_event
 SNAPSHOTS: dict[str, str] = {"sqlite": "stored_snapshots", "postgresql": "ledger_snapshots"}
 DECISIONS = "ledger_decisions"
 SEALS, NODES, HEAD = "ledger_seals", "ledger_merkle_nodes", "ledger_seal_head"
-SEAL_COLUMNS = ("position", "leaf_index", "originator_id", "originator_version", "event_hash", "chain_hash")
+SEAL_COLUMNS = ("position", "leaf_index", "originator_id", "originator_version", "event_hash", "chain_hash",
+                "format", "recorded_at")
+# Seal columns added after the first release, with their values in the seals written before them.
+LATER_SEAL_COLUMNS = (("format", "1"), ("recorded_at", "NULL"))
 HEAD_COLUMNS = ("size", "last_position", "chain_head", "frontier")
 DECISION_COLUMNS = ("decision_id", "content_hash", "stream", "type", "position")
 EVENT_COLUMNS = ("originator_id", "originator_version", "topic", "state")
@@ -38,6 +41,13 @@ def qualify(table: str, schema: str | None = None) -> str:
     return f"{quote(schema)}.{quote(table)}" if schema else quote(table)
 
 
+def _column_or_default(column: str, present: frozenset[str], prefix: str = "") -> str:
+    """A seal column as selected: itself, or the value seals written before it had."""
+    if column in present:
+        return prefix + column
+    return next((default for name, default in LATER_SEAL_COLUMNS if name == column), prefix + column)
+
+
 class SealSql(NamedTuple):
     """The statements that seal events and read seals back."""
 
@@ -52,6 +62,7 @@ class SealSql(NamedTuple):
     select_node: str
     select_seal: str
     seal_at_or_after: str
+    last_recorded_at: str
 
 
 @dataclass(frozen=True)
@@ -112,7 +123,8 @@ class Tables:
             f"CREATE UNIQUE INDEX IF NOT EXISTS {index} ON {self.decisions} (position)",
             (f"CREATE TABLE IF NOT EXISTS {self.seals} (position {integer} PRIMARY KEY, "
             f"leaf_index {integer} NOT NULL, originator_id TEXT NOT NULL, originator_version {integer} NOT NULL, "
-            f"event_hash {blob} NOT NULL, chain_hash {blob} NOT NULL)"),
+            f"event_hash {blob} NOT NULL, chain_hash {blob} NOT NULL, format {integer} NOT NULL DEFAULT 1, "
+            f"recorded_at {integer})"),
             f"CREATE TABLE IF NOT EXISTS {self.nodes} (node_key {integer} PRIMARY KEY, hash {blob} NOT NULL)",
             (f"CREATE TABLE IF NOT EXISTS {self.head} (id INTEGER PRIMARY KEY CHECK (id = 1), "
             f"size {integer} NOT NULL, last_position {integer} NOT NULL, chain_head {blob} NOT NULL, "
@@ -120,6 +132,20 @@ class Tables:
             (f"INSERT INTO {self.head} (id, {', '.join(HEAD_COLUMNS)}) VALUES (1, 0, 0, {zero}, {empty}) "
             "ON CONFLICT DO NOTHING"),
         ]
+
+    def upgrade_statements(self, seal_columns: set[str]) -> list[str]:
+        """ALTER statements adding the seal columns a ledger of an earlier release lacks (run on a write)."""
+        integer = "INTEGER" if self.dialect == "sqlite" else "BIGINT"
+        kinds = {"format": f"{integer} NOT NULL DEFAULT 1", "recorded_at": integer}
+        return [f"ALTER TABLE {self.seals} ADD COLUMN {name} {kinds[name]}"
+                for name, _ in LATER_SEAL_COLUMNS if name not in seal_columns]
+
+    def seal_columns_query(self) -> tuple[str, tuple[str, ...]]:
+        """A query (and its parameters) listing the seal table's columns."""
+        if self.dialect == "sqlite":
+            return f"SELECT name FROM pragma_table_info('{SEALS}')", ()
+        return ("SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND table_name = %s",
+                (self.schema or "public", SEALS))
 
     # --- the decision index -----------------------------------------------------------------------------
     @cached_property
@@ -148,22 +174,30 @@ class Tables:
     # --- sealing ----------------------------------------------------------------------------------------
     @cached_property
     def seal_sql(self) -> SealSql:
-        """The statements of sealing and of reading seals and nodes for proofs."""
-        seal_columns, head_columns = ", ".join(SEAL_COLUMNS), ", ".join(HEAD_COLUMNS)
+        """The statements of sealing and of reading seals and nodes for proofs (on an upgraded ledger)."""
+        return self.seal_sql_for(frozenset(SEAL_COLUMNS))
+
+    def seal_sql_for(self, present: frozenset[str]) -> SealSql:
+        """The statements on a ledger whose seal table has the columns `present` (older ones lack some)."""
+        seal_columns = ", ".join(SEAL_COLUMNS)
+        marks = ", ".join("?" * len(SEAL_COLUMNS))
+        selected = ", ".join(_column_or_default(c, present) for c in SEAL_COLUMNS)
+        head_columns = ", ".join(HEAD_COLUMNS)
         read_head = f"SELECT {head_columns} FROM {self.head} WHERE id = 1"
         return SealSql(
             read_head=read_head,
             lock_head=read_head + (" FOR UPDATE" if self.dialect == "postgresql" else ""),
             insert_head=self.sql(f"INSERT INTO {self.head} (id, {head_columns}) VALUES (1, ?, ?, ?, ?)"),
             update_head=self.sql(f"UPDATE {self.head} SET ({head_columns}) = (?, ?, ?, ?) WHERE id = 1"),
-            insert_seals=self.sql(f"INSERT INTO {self.seals} ({seal_columns}) VALUES (?, ?, ?, ?, ?, ?)"),
+            insert_seals=self.sql(f"INSERT INTO {self.seals} ({seal_columns}) VALUES ({marks})"),
             insert_nodes=self.sql(f"INSERT INTO {self.nodes} (node_key, hash) VALUES (?, ?)"),
             copy_seals=f"COPY {self.seals} ({seal_columns}) FROM STDIN (FORMAT BINARY)",
             copy_nodes=f"COPY {self.nodes} (node_key, hash) FROM STDIN (FORMAT BINARY)",
             select_node=self.sql(f"SELECT hash FROM {self.nodes} WHERE node_key = ?"),
-            select_seal=self.sql(f"SELECT {seal_columns} FROM {self.seals} WHERE position = ?"),
+            select_seal=self.sql(f"SELECT {selected} FROM {self.seals} WHERE position = ?"),
             seal_at_or_after=self.sql(
-                f"SELECT {seal_columns} FROM {self.seals} WHERE position >= ? ORDER BY position LIMIT 1"),
+                f"SELECT {selected} FROM {self.seals} WHERE position >= ? ORDER BY position LIMIT 1"),
+            last_recorded_at=self.sql(f"SELECT recorded_at FROM {self.seals} WHERE position = ?"),
         )
 
     # --- pages ------------------------------------------------------------------------------------------
@@ -178,18 +212,23 @@ class Tables:
         where = "" if first else f"WHERE {key} > ? "
         return self.sql(f"SELECT {', '.join(columns)} FROM {self.name(table)} {where}ORDER BY {key} LIMIT ?")
 
-    def sealed_events_page(self, originator_id: str = "e.originator_id") -> str:
-        """Events joined with their seals after a position, in log order (no LIMIT: fetched in pages):
-        (position, originator_id, version, topic, state, leaf_index, event_hash, chain_hash); param (after)."""
+    def sealed_events_page(self, present: frozenset[str] = frozenset(SEAL_COLUMNS),
+                           originator_id: str = "e.originator_id") -> str:
+        """Events joined with their seals and decision-index rows after a position, in log order (no LIMIT:
+        fetched in pages): (position, originator_id, version, topic, state, leaf_index, event_hash, chain_hash,
+        format, recorded_at, decision_id, content_hash, type, stream); param (after)."""
         p = self.position
+        later = ", ".join(_column_or_default(c, present, "s.") for c, _ in LATER_SEAL_COLUMNS)
         return self.sql(f"SELECT e.{p}, {originator_id}, e.originator_version, e.topic, e.state, "
-                        f"s.leaf_index, s.event_hash, s.chain_hash FROM {self.events} e "
-                        f"LEFT JOIN {self.seals} s ON s.position = e.{p} WHERE e.{p} > ? ORDER BY e.{p}")
+                        f"s.leaf_index, s.event_hash, s.chain_hash, {later}, d.decision_id, d.content_hash, "
+                        "d.type, d.stream "
+                        f"FROM {self.events} e LEFT JOIN {self.seals} s ON s.position = e.{p} "
+                        f"LEFT JOIN {self.decisions} d ON d.position = e.{p} WHERE e.{p} > ? ORDER BY e.{p}")
 
     @cached_property
     def all_seals(self) -> str:
-        """(position, event_hash, chain_hash) of every seal, in position order."""
-        return f"SELECT position, event_hash, chain_hash FROM {self.seals} ORDER BY position"
+        """(position, event_hash, chain_hash, recorded_at) of every seal, in position order."""
+        return f"SELECT position, event_hash, chain_hash, recorded_at FROM {self.seals} ORDER BY position"
 
     @cached_property
     def nodes_after(self) -> str:

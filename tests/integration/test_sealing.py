@@ -14,12 +14,13 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ledger.errors import IntegrityFailure, NotFound
+from ledger.events import stream_id
 from ledger.integrity import stored_tree
 from ledger.integrity.checkpoints import make_checkpoint, verify_checkpoint
-from ledger.integrity.hashes import GENESIS, event_hash, leaf_hash
+from ledger.integrity.hashes import GENESIS, event_hash_2, leaf_hash, moment_of
 from ledger.integrity.merkle import extend, node_key, root_from_frontier, verify_inclusion
 from ledger.integrity.proofs import make_inclusion_proof_doc, verify_proof_doc
-from ledger.integrity.sealing import seal
+from ledger.integrity.sealing import Stamp, begin, seal, stored_head
 from ledger.integrity.verify import VerifyReport, verify_through
 from ledger.storage.tables import Dialect, Tables
 
@@ -73,11 +74,19 @@ class Db:
                  (stored_id, version, topic, state, position))
 
     def append(self, events: list[tuple[int, uuid.UUID, int, str, bytes]]) -> None:
-        """Insert events at their positions and seal them, in one transaction, as the recorder will."""
-        for event in events:
-            self.insert(*event)
-        seal(self.conn.cursor(), self.tables, [(p, o.hex, v, t, s) for p, o, v, t, s in events])
+        """Insert events at their positions with their decision-index rows and seal them, in one
+        transaction, as the recorder will."""
+        cursor = self.conn.cursor()
+        stamp = begin(cursor, self.tables)
+        for position, oid, version, topic, state in events:
+            self.insert(position, oid, version, topic, state)
+            self.run(f"INSERT INTO {self.tables.decisions} VALUES (?, ?, ?, ?, ?)",
+                     (f"d-{position}", f"h-{position}", STREAMS[oid], "appointment", position))
+        seal(cursor, self.tables, [(p, o.hex, v, t, s, f"d-{p}", f"h-{p}") for p, o, v, t, s in events], stamp)
         self.commit()
+
+    def recorded_at(self) -> dict[int, int]:
+        return dict(self.run("SELECT position, recorded_at FROM ledger_seals"))
 
     def verify(self, checkpoints: list[dict[str, Any]] = ()) -> VerifyReport:  # type: ignore[assignment]
         return verify_through(self.conn, self.tables, checkpoints)
@@ -87,12 +96,15 @@ class Db:
                               f"WHERE {self.position} = ?", (position,))[0])
 
     def checkpoint(self) -> dict[str, Any]:
-        size, root, _ = stored_tree.current_head(self.conn.cursor(), self.tables)
+        size, root, _ = stored_tree.current_head(self.conn.cursor(), self.tables.seal_sql)
         return make_checkpoint(size, root, KEY, NOON)
 
 
+STREAMS = {stream_id(f"cadre/HB-{n}"): f"cadre/HB-{n}" for n in range(9)}
+
+
 def _events() -> list[tuple[int, uuid.UUID, int, str, bytes]]:
-    cadres = [uuid.UUID(int=n * 7919 + 1) for n in range(9)]
+    cadres = list(STREAMS)
     return [(position, cadres[i % 9], i // 9 + 1, TOPICS[i % 3], bytes([i % 251]) * (i % 40) + b"HB-%d" % i)
             for i, position in enumerate(POSITIONS)]
 
@@ -132,43 +144,54 @@ def sealed(db: Db) -> Db:
 
 def test_an_untouched_log_verifies_and_its_head_matches_a_recomputation(sealed: Db) -> None:
     frontier: list[bytes] = []
-    digests = [event_hash(o.hex, v, t, s) for _, o, v, t, s in _events()]
+    at = sealed.recorded_at()
+    digests = [event_hash_2(p, o.hex, v, t, s, f"d-{p}", f"h-{p}", at[p]) for p, o, v, t, s in _events()]
     _, _, chain = extend(0, GENESIS, frontier, digests)
 
     report = sealed.verify()
 
     assert report.ok, report.reason
     assert (report.events, report.head_size, report.root) == (120, 120, root_from_frontier(frontier))
-    assert tuple(stored_tree.current_head(sealed.conn.cursor(), sealed.tables)) == (120, report.root, chain)
+    head = stored_tree.current_head(sealed.conn.cursor(), sealed.tables.seal_sql)
+    assert tuple(head) == (120, report.root, chain)
 
 
 def test_seals_name_the_event_and_its_leaf(sealed: Db) -> None:
     p, oid, version, topic, state = _events()[90]
 
-    seal = stored_tree.seal_of(sealed.conn.cursor(), sealed.tables, p)
+    seal = stored_tree.seal_of(sealed.conn.cursor(), sealed.tables.seal_sql, p)
 
-    assert seal == (p, 90, oid.hex, version, event_hash(oid.hex, version, topic, state), seal.chain_hash)
-    assert stored_tree.seal_of(sealed.conn.cursor(), sealed.tables, 83) is None
+    at = sealed.recorded_at()[p]
+    assert seal == (p, 90, oid.hex, version, event_hash_2(p, oid.hex, version, topic, state, f"d-{p}", f"h-{p}", at),
+                    seal.chain_hash, 2, at)
+    assert stored_tree.seal_of(sealed.conn.cursor(), sealed.tables.seal_sql, 83) is None
 
 
 def test_sealing_refuses_positions_out_of_log_order(sealed: Db) -> None:
     with pytest.raises(IntegrityFailure, match="cannot seal position 100 after position 125"):
-        seal(sealed.conn.cursor(), sealed.tables, [(100, "a" * 32, 1, TOPICS[0], b"")])
+        cursor = sealed.conn.cursor()
+        seal(cursor, sealed.tables, [(100, "a" * 32, 1, TOPICS[0], b"", "", "")], begin(cursor, sealed.tables))
     sealed.conn.rollback()
 
 
 def test_a_proof_from_the_database_verifies_offline_against_a_later_checkpoint(sealed: Db) -> None:
     cursor = sealed.conn.cursor()
-    seal, size, path, root = stored_tree.prove_inclusion(cursor, sealed.tables, 100, tree_size=95)
+    seal, size, path, root = stored_tree.prove_inclusion(cursor, sealed.tables.seal_sql, 100, tree_size=95)
     checkpoint = sealed.checkpoint()
-    consistency = stored_tree.prove_consistency(cursor, sealed.tables, 95, 120)
-    doc = make_inclusion_proof_doc("d-100", 100, seal.event_hash, seal.leaf_index, size, path, root,
-                                   checkpoint, consistency)
+    consistency = stored_tree.prove_consistency(cursor, sealed.tables.seal_sql, 95, 120)
+    oid, version, topic, state = sealed.event(100)
+    oid = oid if isinstance(oid, str) else oid.hex
+    leaf = {"decision_id": "d-100", "format": 2, "position": 100, "stream": STREAMS[uuid.UUID(oid)],
+            "originator_id": oid, "version": version, "topic": topic, "recorded_at": seal.recorded_at,
+            "content_hash": "h-100", "state_sha256": hashlib.sha256(bytes(state)).hexdigest()}
+    doc = make_inclusion_proof_doc(leaf, seal.event_hash, seal.leaf_index, size, path, root, checkpoint, consistency)
 
     result = verify_proof_doc(doc, KEY.public_key())
 
     assert (result["leaf_index"], result["tree_size"], result["checkpoint_size"]) == (94, 95, 120)
-    assert stored_tree.root_at(cursor, sealed.tables, 120) == stored_tree.current_head(cursor, sealed.tables).root
+    assert (result["decision_id"], result["position"], result["version"]) == ("d-100", 100, version)
+    head = stored_tree.current_head(cursor, sealed.tables.seal_sql)
+    assert stored_tree.root_at(cursor, sealed.tables.seal_sql, 120) == head.root
 
 
 def test_a_flipped_state_byte_is_caught_at_its_position(sealed: Db) -> None:
@@ -180,7 +203,7 @@ def test_a_flipped_state_byte_is_caught_at_its_position(sealed: Db) -> None:
     report = sealed.verify()
 
     assert (report.first_bad_position, report.first_bad_leaf) == (37, 36)
-    assert "topic or state bytes were changed" in report.reason
+    assert "topic, state, recording time or decision-index row was changed" in report.reason
 
 
 def test_a_changed_topic_is_caught_at_its_position(sealed: Db) -> None:
@@ -292,10 +315,10 @@ def test_an_added_merkle_node_is_caught(sealed: Db) -> None:
 
 def test_every_leaf_has_a_proof_from_the_database(sealed: Db) -> None:
     cursor = sealed.conn.cursor()
-    root = stored_tree.current_head(cursor, sealed.tables).root
+    root = stored_tree.current_head(cursor, sealed.tables.seal_sql).root
 
     for position in POSITIONS:
-        seal, size, path, proved_root = stored_tree.prove_inclusion(cursor, sealed.tables, position)
+        seal, size, path, proved_root = stored_tree.prove_inclusion(cursor, sealed.tables.seal_sql, position)
         assert proved_root == root
         assert verify_inclusion(leaf_hash(seal.event_hash), seal.leaf_index, size, path, root), position
 
@@ -304,7 +327,8 @@ def test_a_tail_rewritten_with_recomputed_seals_is_caught_only_by_a_checkpoint(s
     checkpoints = []
     for size in (40, 80, 100):
         cursor = sealed.conn.cursor()
-        checkpoints.append(make_checkpoint(size, stored_tree.root_at(cursor, sealed.tables, size), KEY, NOON))
+        root = stored_tree.root_at(cursor, sealed.tables.seal_sql, size)
+        checkpoints.append(make_checkpoint(size, root, KEY, NOON))
     state = bytearray(sealed.event(60)[3])
     state[-1] ^= 0x80
     sealed.run(f"UPDATE {sealed.tables.events} SET state = ? WHERE {sealed.position} = 60", (bytes(state),))
@@ -332,13 +356,18 @@ def test_a_checkpoint_larger_than_the_log_fails(sealed: Db) -> None:
 
 
 def _reseal_everything(db: Db) -> None:
-    """What a thorough forger does: drop every seal and seal the current rows afresh."""
+    """What a thorough forger does: drop every seal and seal the current rows afresh, each with the recording
+    time its seal had."""
+    at = db.recorded_at()
     for table in ("ledger_seals", "ledger_merkle_nodes", "ledger_seal_head"):
         db.run(f"DELETE FROM {table}")
     rows = db.run(f"SELECT {db.position}, originator_id, originator_version, topic, state FROM {db.tables.events} "
                   f"ORDER BY {db.position}")
     oid = (lambda o: o) if db.dialect == "sqlite" else (lambda o: o.hex)
-    seal(db.conn.cursor(), db.tables, [(p, oid(o), v, t, bytes(s)) for p, o, v, t, s in rows])
+    cursor = db.conn.cursor()
+    for p, o, v, t, s in rows:
+        stamp = Stamp(moment_of(at[p]), stored_head(cursor, db.tables.seal_sql))
+        seal(cursor, db.tables, [(p, oid(o), v, t, bytes(s), f"d-{p}", f"h-{p}")], stamp)
     db.commit()
 
 
@@ -346,8 +375,8 @@ def test_proofs_are_refused_for_unknown_positions_and_too_large_trees(sealed: Db
     cursor = sealed.conn.cursor()
 
     with pytest.raises(NotFound, match="no sealed event at position 83"):
-        stored_tree.prove_inclusion(cursor, sealed.tables, 83)
+        stored_tree.prove_inclusion(cursor, sealed.tables.seal_sql, 83)
     with pytest.raises(NotFound, match="not among the first 50 of 120"):
-        stored_tree.prove_inclusion(cursor, sealed.tables, 100, tree_size=50)
+        stored_tree.prove_inclusion(cursor, sealed.tables.seal_sql, 100, tree_size=50)
     with pytest.raises(IntegrityFailure, match="covers 130 events but the log has only 120"):
-        stored_tree.prove_consistency(cursor, sealed.tables, 100, 130)
+        stored_tree.prove_consistency(cursor, sealed.tables.seal_sql, 100, 130)

@@ -22,8 +22,9 @@ from cli import cli
 from ledger.examples import EXAMPLES
 from ledger.integrity import two_process, verify
 from ledger.integrity.front import checkpoint
+from ledger.integrity.hashes import moment_of
 from ledger.integrity.keys import generate_keypair
-from ledger.integrity.sealing import seal
+from ledger.integrity.sealing import Stamp, seal, stored_head
 from ledger.storage.tables import Tables
 
 SANCTION, PERFORMANCE, EVALUATION = "s-2023-17", "perf-2019-1", "eval-2020"
@@ -61,19 +62,27 @@ class Drill:
         self.sql(f"UPDATE {self.events} SET state = ? WHERE {self.pos} = ?", (state, position))
 
     def reseal(self) -> None:
-        """What a thorough forger does after changing rows: drop every seal and seal the rows afresh."""
+        """What a thorough forger does after changing rows: drop every seal and seal the rows afresh, each with
+        its decision-index row and the recording time its seal had."""
+        recorded = dict(self.sql(f"SELECT position, recorded_at FROM {self.seals}"))
         for table in (self.seals, self.nodes, self.head):
             self.sql(f"DELETE FROM {table}")
-        oid = "originator_id" if self.sqlite else "replace(originator_id::text, '-', '')"
-        rows = self.sql(f"SELECT {self.pos}, {oid}, originator_version, topic, state FROM {self.events} "
-                        f"ORDER BY {self.pos}")
-        rows = [(p, o, v, t, bytes(s)) for p, o, v, t, s in rows]
+        oid = "e.originator_id" if self.sqlite else "replace(e.originator_id::text, '-', '')"
+        rows = self.sql(f"SELECT e.{self.pos}, {oid}, e.originator_version, e.topic, e.state, d.decision_id, "
+                        f"d.content_hash FROM {self.events} e LEFT JOIN {self.tables.decisions} d "
+                        f"ON d.position = e.{self.pos} ORDER BY e.{self.pos}")
+        with self.connect() as conn:
+            cursor = conn.cursor()
+            for p, o, v, t, s, ref, chash in rows:
+                now = moment_of(recorded.get(p) or max(recorded.values()))
+                seal(cursor, self.tables, [(p, o, v, t, bytes(s), ref or "", chash or "")],
+                     Stamp(now, stored_head(cursor, self.tables.seal_sql)))
+
+    def connect(self) -> Any:
+        """A plain connection to the ledger's database, as an intruder's client would open."""
         if self.sqlite:
-            with sqlite3.connect(self.app.database.path) as conn:
-                seal(conn.cursor(), self.tables, rows)
-            return
-        with psycopg.connect(urlsplit(self.url)._replace(query="").geturl()) as conn:
-            seal(conn.cursor(), self.tables, rows)
+            return sqlite3.connect(self.app.database.path)
+        return psycopg.connect(urlsplit(self.url)._replace(query="").geturl())
 
     def cli(self, *args: str) -> Result:
         return CliRunner().invoke(cli, ["--db", self.url, *args], catch_exceptions=False)
@@ -137,7 +146,7 @@ def test_a_flipped_state_byte_is_caught_at_its_position(drill: Drill) -> None:
 
     reason = tampered_at(drill.verify_with_checkpoint(), position)
 
-    assert "does not match its seal: its topic or state bytes were changed" in reason
+    assert "does not match its seal: its topic, state, recording time or decision-index row was changed" in reason
 
 
 def test_a_changed_topic_is_caught_at_its_position(drill: Drill) -> None:
@@ -145,7 +154,7 @@ def test_a_changed_topic_is_caught_at_its_position(drill: Drill) -> None:
     drill.sql(f"UPDATE {drill.events} SET topic = 'ledger.cadre:Cadre.Commended' WHERE {drill.pos} = ?",
               (position,))
 
-    assert "topic or state bytes were changed" in tampered_at(drill.verify(), position)
+    assert "topic, state, recording time or decision-index row was changed" in tampered_at(drill.verify(), position)
 
 
 def test_a_deleted_row_is_caught_at_its_position(drill: Drill) -> None:
@@ -399,7 +408,7 @@ def test_two_processes_confirm_an_intact_log_with_the_same_report_as_one_pass(
         exact = verify.check_log(verify.DbReader(cursor.connection, session.tables), [0, 1, 24, 47])
     monkeypatch.setattr(verify, "check_log", lambda *_: pytest.fail("the exact pass ran"))
     with session.snapshot() as cursor:
-        confirmed = verify._confirmed(cursor.connection, session, [0, 1, 24, 47])
+        confirmed = verify._confirmed(cursor.connection, session.tables, [0, 1, 24, 47])
 
     assert confirmed is not None and set(confirmed.roots_at) == {0, 1, 24, 47}
     fields = ("events", "root", "chain_head", "roots_at", "positions_at")
@@ -416,10 +425,10 @@ def test_two_processes_confirm_an_intact_log_with_the_same_report_as_one_pass(
     "UPDATE ledger_seals SET leaf_index = leaf_index + 1 WHERE position = 30",
     "UPDATE ledger_seals SET chain_hash = zeroblob(32) WHERE position = 47",
     "UPDATE ledger_seal_head SET frontier = zeroblob(32)",
-    ("INSERT INTO ledger_seals SELECT 48, 47, originator_id, 99, event_hash, chain_hash FROM ledger_seals "
-    "WHERE position = 47"),
-    ("INSERT INTO ledger_seals SELECT 0, 0, originator_id, 99, event_hash, chain_hash FROM ledger_seals "
-    "WHERE position = 1"),
+    ("INSERT INTO ledger_seals SELECT 48, 47, originator_id, 99, event_hash, chain_hash, format, recorded_at "
+     "FROM ledger_seals WHERE position = 47"),
+    ("INSERT INTO ledger_seals SELECT 0, 0, originator_id, 99, event_hash, chain_hash, format, recorded_at "
+     "FROM ledger_seals WHERE position = 1"),
     "UPDATE ledger_seals SET event_hash = CAST(event_hash AS TEXT) WHERE position = 9",
     "UPDATE ledger_seals SET chain_hash = CAST(chain_hash AS TEXT) WHERE position = 9",
     "UPDATE ledger_seals SET leaf_index = 'x' || leaf_index WHERE position = 9",
@@ -438,7 +447,7 @@ def test_two_processes_leave_any_damage_to_the_exact_pass(drill: Drill, damage: 
     drill.sql(damage)
 
     with drill.app.session.snapshot() as cursor:
-        confirmed = verify._confirmed(cursor.connection, drill.app.session, [])
+        confirmed = verify._confirmed(cursor.connection, drill.app.session.tables, [])
     assert confirmed is None
     assert drill.verify().exit_code == 1
 

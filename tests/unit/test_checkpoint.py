@@ -1,6 +1,7 @@
 """Checkpoints are signed and checked with Ed25519; proof documents are checked offline."""
 from __future__ import annotations
 
+import hashlib
 import json
 import stat
 from datetime import UTC, datetime
@@ -11,20 +12,27 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ledger.errors import IntegrityFailure, UnusableInput
+from ledger.events import stream_id
 from ledger.integrity.checkpoints import load_checkpoint, make_checkpoint, verify_checkpoint
-from ledger.integrity.hashes import GENESIS, event_hash, leaf_hash
+from ledger.integrity.hashes import GENESIS, event_hash_2, leaf_hash
 from ledger.integrity.keys import fingerprint, generate_keypair, load_private_key, load_public_key
 from ledger.integrity.merkle import consistency_proof, extend, inclusion_proof, node_of_key, root_from_frontier
 from ledger.integrity.proofs import load_proof_doc, make_inclusion_proof_doc, verify_proof_doc
 
 NOON = datetime(2025, 11, 3, 12, 0, tzinfo=UTC)
+T0 = 1_750_000_000_000_000
 
 
 class _Log:
-    """A log of `size` sealed events kept in memory."""
+    """A log of `size` sealed events kept in memory: event i records decision d-i about cadre HB-i."""
 
     def __init__(self, size: int, topic: str = "ledger.cadre:Cadre.Appointed") -> None:
-        self.hashes = [event_hash(f"HB-{i}", 1, topic, b"s%d" % i) for i in range(size)]
+        self.leaves = [{"decision_id": f"d-{i}", "format": 2, "position": i + 1, "stream": f"cadre/HB-{i}",
+                        "originator_id": stream_id(f"cadre/HB-{i}").hex, "version": 1, "topic": topic,
+                        "recorded_at": T0 + i, "content_hash": f"h-{i}",
+                        "state_sha256": hashlib.sha256(b"s%d" % i).hexdigest()} for i in range(size)]
+        self.hashes = [event_hash_2(i + 1, leaf["originator_id"], 1, topic, b"s%d" % i, f"d-{i}", f"h-{i}", T0 + i)
+                       for i, leaf in enumerate(self.leaves)]
         self.nodes: dict[tuple[int, int], bytes] = {}
         self.roots: dict[int, bytes] = {}
         frontier: list[bytes] = []
@@ -42,7 +50,7 @@ class _Log:
         target = checkpoint["tree_size"] if checkpoint else size
         path = inclusion_proof(index, size, self.get_node)
         consistency = consistency_proof(size, target, self.get_node) if checkpoint else None
-        return make_inclusion_proof_doc(f"d-{index}", index + 1, self.hashes[index], index, size, path,
+        return make_inclusion_proof_doc(dict(self.leaves[index]), self.hashes[index], index, size, path,
                                         self.roots[size], checkpoint, consistency)
 
 
@@ -159,6 +167,66 @@ def test_a_proof_without_a_checkpoint_checks_only_its_own_root(log: _Log) -> Non
     assert (result["checkpoint_size"], result["signature_checked"]) == (None, False)
 
 
+def test_a_proof_binds_its_decision_stream_version_position_and_recording_time(key: Ed25519PrivateKey,
+                                                                              log: _Log) -> None:
+    cp = make_checkpoint(50, log.roots[50], key, NOON)
+
+    result = verify_proof_doc(log.proof_doc(17, 30, cp), key.public_key())
+
+    assert result["binds"] == ["decision id", "stream", "version", "position", "recording time", "content"]
+    assert (result["decision_id"], result["stream"], result["version"], result["position"]) == (
+        "d-17", "cadre/HB-17", 1, 18)
+
+
+@pytest.mark.parametrize("edit", [
+    {"decision_id": "FAKE-DECISION-999"},
+    {"leaf": {"position": 99}},
+    {"leaf": {"version": 2}},
+    {"leaf": {"stream": "cadre/HB-3"}},
+    {"leaf": {"recorded_at": T0}},
+    {"leaf": {"content_hash": "h-0"}},
+], ids=["decision id", "position", "version", "stream", "recording time", "content hash"])
+def test_a_proof_whose_decision_was_edited_fails(key: Ed25519PrivateKey, log: _Log, edit: dict[str, Any]) -> None:
+    doc = log.proof_doc(17, 30, make_checkpoint(50, log.roots[50], key, NOON))
+    doc["leaf"].update(edit.get("leaf", {}))
+    doc.update({k: v for k, v in edit.items() if k != "leaf"})
+
+    with pytest.raises(IntegrityFailure, match="was edited"):
+        verify_proof_doc(doc)
+    with pytest.raises(IntegrityFailure, match="was edited"):
+        verify_proof_doc(doc, key.public_key())
+
+
+def test_with_the_public_key_a_proof_tied_to_no_checkpoint_fails(key: Ed25519PrivateKey, log: _Log) -> None:
+    doc = log.proof_doc(3, 7)
+
+    assert verify_proof_doc(doc)["checkpoint_size"] is None
+    with pytest.raises(IntegrityFailure, match="tied to no checkpoint"):
+        verify_proof_doc(doc, key.public_key())
+
+
+def test_a_self_made_one_leaf_proof_fails_with_the_public_key(key: Ed25519PrivateKey, log: _Log) -> None:
+    forger = Ed25519PrivateKey.generate()
+    digest = log.hashes[0]
+    doc = make_inclusion_proof_doc(dict(log.leaves[0]), digest, 0, 1, [], leaf_hash(digest),
+                                   make_checkpoint(1, leaf_hash(digest), forger, NOON), [])
+
+    assert verify_proof_doc(doc)["tree_size"] == 1
+    with pytest.raises(IntegrityFailure, match="not the given public key"):
+        verify_proof_doc(doc, key.public_key())
+
+
+def test_a_proof_of_an_earlier_release_is_read_and_says_it_binds_only_the_event_hash(key: Ed25519PrivateKey,
+                                                                                    log: _Log) -> None:
+    new = log.proof_doc(17, 30, make_checkpoint(50, log.roots[50], key, NOON))
+    old = {k: v for k, v in new.items() if k != "leaf"} | {"format": "cadre-ledger-inclusion-proof/1",
+                                                            "position": 18}
+
+    assert verify_proof_doc(old)["binds"] == ["event hash"]
+    with pytest.raises(IntegrityFailure, match="binds only an event hash, not the decision d-17"):
+        verify_proof_doc(old, key.public_key())
+
+
 def test_an_over_long_audit_path_is_refused(log: _Log) -> None:
     doc = log.proof_doc(17, 30)
     doc["audit_path"].append(doc["audit_path"][-1])
@@ -213,7 +281,7 @@ def test_a_proof_whose_event_hash_was_changed_is_refused(log: _Log) -> None:
     doc = log.proof_doc(5, 30)
     doc["event_hash"] = log.hashes[6].hex()
 
-    with pytest.raises(IntegrityFailure, match="d-5 at position 6 is not in the tree"):
+    with pytest.raises(IntegrityFailure, match="was edited"):
         verify_proof_doc(doc)
 
 

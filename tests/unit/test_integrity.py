@@ -9,12 +9,15 @@ from pymerkle import InmemoryTree
 from ledger.integrity.hashes import (
     CHAIN_PREFIX,
     EMPTY_ROOT,
+    EVENT_HEADER_2,
     EVENT_TAG,
+    EVENT_TAG_2,
     GENESIS,
     LEAF_PREFIX,
     NODE_PREFIX,
     chain_hash,
     event_hash,
+    event_hash_2,
     event_hashes,
     leaf_hash,
     node_hash,
@@ -211,7 +214,8 @@ def test_event_hash_is_unambiguous_about_field_boundaries() -> None:
 
 def test_extend_in_batches_gives_the_chain_and_the_nodes_of_the_rfc_tree() -> None:
     topic = "ledger.cadre:Cadre.Appointed"
-    digests = event_hashes((f"HB-{i % 7}", i // 7 + 1, topic, bytes([i]) * i) for i in range(50))
+    digests = event_hashes((2, i + 1, f"HB-{i % 7}", i // 7 + 1, topic, bytes([i]) * i, f"d-{i}", "", 0)
+                           for i in range(50))
     frontier: list[bytes] = []
     chains, nodes, head = extend(0, GENESIS, frontier, digests[:20])
     more, more_nodes, head = extend(20, head, frontier, digests[20:])
@@ -231,10 +235,15 @@ def test_extend_in_batches_gives_the_chain_and_the_nodes_of_the_rfc_tree() -> No
 def test_each_hash_has_its_own_prefix() -> None:
     digest = event_hash("HB-1", 1, "ledger.cadre:Cadre.Appointed", b"")
 
-    assert (LEAF_PREFIX, NODE_PREFIX, CHAIN_PREFIX, EVENT_TAG) == (b"\x00", b"\x01", b"\x02", b"CLE1")
+    assert (LEAF_PREFIX, NODE_PREFIX, CHAIN_PREFIX, EVENT_TAG, EVENT_TAG_2) == (
+        b"\x00", b"\x01", b"\x02", b"CLE1", b"CLE2")
     assert chain_hash(GENESIS, digest) == hashlib.sha256(b"\x02" + GENESIS + digest).digest()
-    assert event_hashes([("HB-1", 1, "ledger.cadre:Cadre.Appointed", b""), (b"HB-1", 1, "t", b"")]) == [
+    assert event_hashes([(1, 7, "HB-1", 1, "ledger.cadre:Cadre.Appointed", b"", "", "", 0),
+                         (1, 8, b"HB-1", 1, "t", b"", "", "", 0)]) == [
         digest, bytes(32)]  # a stored value of the wrong type cannot be hashed: no seal holds zeros
+    assert event_hash_2(7, "HB-1", 1, "t", b"s", "d-1", "h", 5) == hashlib.sha256(
+        EVENT_HEADER_2.pack(EVENT_TAG_2, 7, 1, 5, 4, 1, 3, 1) + b"HB-1" + b"t" + b"d-1" + b"h"
+        + hashlib.sha256(b"s").digest()).digest()
 
 
 def test_rows_are_cut_at_the_tree_sizes_that_fall_inside_them() -> None:

@@ -788,12 +788,12 @@ def proof_line(result: dict[str, Any]) -> str:
     if "decision id" in binds:
         what = (f"decision {result['decision_id']} ({result['stream']} v{result['version']}, position "
                 f"{result['position']}, recorded {result['recorded_at']})")
-        bound = f"; the proof binds its {', '.join(binds[:-1])} and {binds[-1]}"
+        bound = f" (the proof binds its {', '.join(binds[:-1])} and {binds[-1]})"
     else:
         what = f"{result['decision_id']}"
-        bound = "; the proof binds only the event hash, not the decision (an earlier release's proof)"
+        bound = " (the proof binds only the event hash, not the decision: an earlier release's proof)"
     return (f"proved: {what} is event {result['leaf_index'] + 1} of a tree of {result['tree_size']} events with "
-            f"root {result['root_hash']}{against}{signed}{bound}")
+            f"root {result['root_hash']}{bound}{against}{signed}")
 
 
 @cli.command(context_settings=CONTEXT)

@@ -354,7 +354,10 @@ def test_a_proof_verifies_offline_against_its_checkpoint(drill: Drill) -> None:
     result = verify_proof(drill, _proof(drill))
 
     assert result.exit_code == 0
-    assert result.output.startswith(f"proved: {SANCTION} is event {drill.position(SANCTION)} of a tree of ")
+    position = drill.position(SANCTION)
+    assert result.output.startswith(f"proved: decision {SANCTION} (cadre/HB-000123 v22, position {position}, ")
+    assert f"is event {position} of a tree of " in result.output
+    assert "(the proof binds its decision id, stream, version, position, recording time and content)" in result.output
     assert result.output.endswith("(checkpoint signature checked)\n")
 
 

@@ -208,6 +208,7 @@ def _amount(name: str, value: Any) -> Decimal:
 def _enum(name: str, value: Any, table: Mapping[str, str], raw: Mapping[str, Any]) -> str:
     if not isinstance(value, str):
         raise InvalidDecision(name, f"expected a string, got {_json_type(value)}")
+    given, value = value, value if value in table else vocab.term_key(value)  # 免职（问责） is 免职(问责)
     if table is vocab.SANCTION_KINDS:
         authority = raw.get("authority_kind")
         authority = vocab.resolve(authority, vocab.AUTHORITY_KINDS) if isinstance(authority, str) else None
@@ -218,7 +219,7 @@ def _enum(name: str, value: Any, table: Mapping[str, str], raw: Mapping[str, Any
         token = vocab.resolve(value, table)
     if token is None:
         choices = ", ".join(f"{t} ({label})" for t, label in table.items())
-        raise InvalidDecision(name, f"{_clip(repr(value))} is not one of {choices}")
+        raise InvalidDecision(name, f"{_clip(repr(given))} is not one of {choices}")
     return token
 
 

@@ -6,6 +6,7 @@ meanings (警告), the decision's `authority_kind` decides (see `sanction_kind`)
 """
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 
 # token -> Chinese label. The label is also an accepted alias unless listed in AMBIGUOUS.
@@ -14,7 +15,7 @@ GRADES: dict[str, str] = {
     "competent": "称职",
     "basically-competent": "基本称职",
     "incompetent": "不称职",
-    "not-graded": "不定等次",
+    "not-graded": "不确定等次",
 }
 PARTY_SANCTIONS: dict[str, str] = {
     "party-warning": "警告",
@@ -181,21 +182,37 @@ SIGNOFF_PARTIES: dict[str, str] = {"outgoing": "移交人", "incoming": "接交�
 
 # Chinese terms that name two tokens; the caller must resolve them from context.
 AMBIGUOUS: frozenset[str] = frozenset({"警告", "通报"})
+# Older wording still accepted on input, never displayed: term -> token.
+OLDER_TERMS: dict[str, str] = {"不定等次": "not-graded"}
+
+
+def term_key(value: str) -> str:
+    """`value` as terms are compared: Unicode NFKC (full-width brackets become ASCII), trimmed."""
+    return unicodedata.normalize("NFKC", value).strip()
 
 
 def resolve(value: str, table: Mapping[str, str]) -> str | None:
-    """The canonical token for `value` (a token or its Chinese term), or None when it is not one."""
+    """The canonical token for `value` (a token, its Chinese term or an older term), or None."""
     if value in table:
         return value
     for token, label in table.items():
         if value == label:
             return token
-    return None
+    key = term_key(value)  # the slower path: only for input that is not exactly a token or a term
+    if key != value:
+        found = resolve(key, table)
+        if found is not None:
+            return found
+    for token, label in table.items():
+        if key == term_key(label):
+            return token
+    older = OLDER_TERMS.get(key)
+    return older if older in table else None
 
 
 def sanction_kind(value: str, authority_kind: str | None) -> str | None:
     """A sanction kind token; 警告 is `party-warning` for a Party authority, else `warning`."""
-    if value == "警告":
+    if term_key(value) == "警告":
         return "party-warning" if authority_kind == "party" else "warning"
     return resolve(value, SANCTION_KINDS)
 
@@ -203,3 +220,114 @@ def sanction_kind(value: str, authority_kind: str | None) -> str | None:
 def sanction_track(kind: str) -> str:
     """`party` or `state`: which discipline track a sanction kind belongs to."""
     return "party" if kind in PARTY_SANCTIONS else "state"
+
+
+# --- Display terms (TERMS-zh.md) --------------------------------------------------------------------------
+# The tokens of the status document, the reporting tables and the findings, for people only: JSON and CSV
+# keep the English tokens. token -> (short form for a table cell, long form for the dossier and help);
+# where the terms list no long form, the long form is the short one.
+BAR_TERMS: dict[str, tuple[str, str]] = {
+    "promotion": ("提拔晋升", "不得提拔职务、晋升职级（级别）或者重用"),
+    "salary-step": ("晋升工资档次", "不得晋升工资档次"),
+    "leadership-post": ("安排领导职务", "不得安排领导职务"),
+    "higher-post": ("高于原职务", "不得担任高于原任职务层次的职务"),
+    "equal-or-higher-post": ("相当或高于原职务", "不得担任与其原任职务相当或者高于其原任职务的职务"),
+    "party-rights": ("党员权利", "没有表决权、选举权和被选举权"),
+    "rejoin-party": ("重新入党", "不得重新入党"),
+    "employment": ("人事关系", "不得被录用、聘用（开除），或人事关系已终止"),
+}
+END_KIND_TERMS: dict[str, tuple[str, str]] = {
+    "date": ("定期", "自解除日起不再受限"),
+    "permanent": ("永久", "永久"),
+    "pending": ("待后续决定", "至恢复党员权利、解除停职或结案之日"),
+}
+# `ends_on` is the first clear day: never print it as "至…止", which reads as the last day.
+COLUMN_TERMS: dict[str, tuple[str, str]] = {
+    "ends_on": ("解除日", "解除日（当日起不受限制）"),
+    "effective_on": ("生效日", "生效日期"),
+}
+TRACK_TERMS: dict[str, tuple[str, str]] = {
+    "party": ("党纪", "党纪处分"),
+    "state": ("政务", "政务处分（处分）"),
+    "org": ("组织处理", "组织处理"),
+    "assessment": ("考核", "年度考核"),
+    "investigation": ("审查调查", "立案审查调查期间"),
+    "employment": ("人事", "人事关系"),
+}
+GRADE_EFFECT_TERMS: dict[str, tuple[str, str]] = {
+    "no-excellent": ("不得评为优秀", "当年度考核不得确定为优秀等次"),
+    "not-graded": ("不确定等次", "当年度参加考核，不确定等次"),
+    "incompetent": ("不称职", "当年度考核确定为不称职等次"),
+}
+EMPLOYMENT_TERMS: dict[str, tuple[str, str]] = {
+    "active": ("在职", "在职"),
+    "discharged": ("已开除", "已开除"),
+    "dismissed": ("已辞退", "已辞退"),
+    "resigned": ("已辞职", "已辞职"),
+    "retired": ("已退休", "已退休"),
+    "deceased": ("已去世", "已去世"),
+    "transferred-out": ("已调出", "已调出"),
+}
+HANDOVER_STATUS_TERMS: dict[str, tuple[str, str]] = {
+    "open": ("进行中", "进行中"),
+    "overdue": ("已逾期", "已逾期"),
+    "completed": ("已办结", "已办结"),
+    "completed-late": ("逾期办结", "逾期办结"),
+}
+FINDING_TERMS: dict[str, tuple[str, str]] = {
+    "override": ("越规录入", "违反规则、经说明理由录入"),
+    "restoration-missing": ("未恢复党员权利", "留党察看期满未作恢复党员权利决定"),
+    "demotion-missing": ("不称职未降级", "年度考核不称职，未按规定降低一个职务或者职级层次任职"),
+    "inquiry-overdue": ("函询逾期", "函询未按期回复"),
+    "handover-late": ("交接逾期", "工作交接未按期办结"),
+    "retroactive-breach": ("补录违规", "事后补录的决定使已记录事项违反规则"),
+}
+VALUE_TERMS: dict[str, tuple[str, str]] = {"true": ("是", "是"), "false": ("否", "否"), "none": ("无", "无")}
+
+# group -> terms, in the order `display` looks a token up when no group is given.
+DISPLAY_TERMS: dict[str, dict[str, tuple[str, str]]] = {
+    "bars": BAR_TERMS, "end_kinds": END_KIND_TERMS, "tracks": TRACK_TERMS, "grade_effects": GRADE_EFFECT_TERMS,
+    "employment": EMPLOYMENT_TERMS, "handover_statuses": HANDOVER_STATUS_TERMS, "finding_kinds": FINDING_TERMS,
+    "values": VALUE_TERMS, "columns": COLUMN_TERMS,
+}
+# group -> the decision enumerations above (one term each), looked up after the display terms.
+VOCABULARIES: dict[str, Mapping[str, str]] = {
+    "grades": GRADES, "sanction_kinds": SANCTION_KINDS, "authority_kinds": AUTHORITY_KINDS,
+    "org_kinds": ORG_KINDS, "appointment_paths": APPOINTMENT_PATHS, "staff_categories": STAFF_CATEGORIES,
+    "post_levels": POST_LEVELS, "ranks": RANKS, "post_roles": POST_ROLES,
+    "investigation_outcomes": INVESTIGATION_OUTCOMES, "exemption_outcomes": EXEMPTION_OUTCOMES,
+    "exemption_grounds": EXEMPTION_GROUNDS, "employment_end_reasons": EMPLOYMENT_END_REASONS,
+    "dispositions": DISPOSITIONS, "disposition_reasons": DISPOSITION_REASONS,
+    "commendation_kinds": COMMENDATION_KINDS, "triggers": TRIGGERS,
+    "determination_outcomes": DETERMINATION_OUTCOMES, "reuse_outcomes": REUSE_OUTCOMES,
+    "unit_accountability_kinds": UNIT_ACCOUNTABILITY_KINDS, "handover_categories": HANDOVER_CATEGORIES,
+    "signoff_parties": SIGNOFF_PARTIES,
+}
+
+
+def _value_token(token: object) -> str:
+    if token is None:
+        return "none"
+    if isinstance(token, bool):
+        return "true" if token else "false"
+    return str(token)
+
+
+def display(token: object, *, group: str | None = None, long: bool = False) -> str:
+    """The official Chinese term of a token (short, or `long` for the dossier), else the token itself.
+
+    `group` names a table of DISPLAY_TERMS or VOCABULARIES (`"bars"`, `"tracks"`, `"grades"`, …); without
+    it the display terms are searched first, then the decision enumerations, in the order listed, so a
+    token of two tables (`employment`, `party`) needs its group. True, False and None are `values`.
+    """
+    key = _value_token(token)
+    if group is not None and group not in DISPLAY_TERMS and group not in VOCABULARIES:
+        raise KeyError(f"no display group {group!r}; groups: {', '.join([*DISPLAY_TERMS, *VOCABULARIES])}")
+    groups = [group] if group is not None else [*DISPLAY_TERMS, *VOCABULARIES]
+    for name in groups:
+        if name in DISPLAY_TERMS and key in DISPLAY_TERMS[name]:
+            short, full = DISPLAY_TERMS[name][key]
+            return full if long else short
+        if name in VOCABULARIES and key in VOCABULARIES[name]:
+            return VOCABULARIES[name][key]
+    return key

@@ -11,9 +11,9 @@ HORIZON_DAYS = 90
 
 def first_report(app: Any, as_of: date, integrity: dict[str, Any], unit: str | None = None) -> dict[str, Any]:
     """Restrictions ending within 90 days, triggers awaiting determination, overdue handovers and inquiry
-    replies, audit findings, and the integrity result — all as of `as_of`; for the dashboard, restrictions
-    ending in each of the next 12 months and cadres not promotable per unit. With `unit`, only that unit's
-    cadres, posts and findings."""
+    replies, audit findings, and the integrity result — all as of `as_of`; for the dashboard, the
+    restrictions ending within 90 days one by one, those ending in each of the next 12 months and the
+    cadres not promotable per unit. With `unit`, only that unit's cadres, posts and findings."""
     models = app.read_models
     expiring = models.list_cadres(as_of, expiring_within=HORIZON_DAYS, unit=unit)
     flagged = models.list_cadres(as_of, flagged=True, unit=unit)
@@ -45,6 +45,7 @@ def first_report(app: Any, as_of: date, integrity: dict[str, Any], unit: str | N
         "findings": findings,
         "integrity": integrity,
         "unit": unit,
+        "expiring_restrictions": tallies.ending_within(tables, as_of, HORIZON_DAYS, unit=unit),
         "ending_by_month": tallies.ending_by_month(tables, as_of, unit=unit),
         "not_promotable_by_unit": tallies.not_promotable_by_unit(tables, as_of, unit=unit),
     }

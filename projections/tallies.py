@@ -2,7 +2,7 @@
 cadres not promotable per unit."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from ledger.rules.periods import add_months
@@ -32,6 +32,23 @@ def ending_by_month(tables: dict[str, list[Row]], as_of: date, months: int = MON
             bucket["cadres"].add(row["cadre"])
     return [{"month": k, "ending": v["ending"], "blocking_promotion": v["blocking_promotion"],
              "cadres": len(v["cadres"])} for k, v in counts.items()]
+
+
+def ending_within(tables: dict[str, list[Row]], as_of: date, days: int, unit: str | None = None) -> list[Row]:
+    """The restrictions running on `as_of` that end within `days` after it (the rows `list
+    --expiring-within` counts), one row each with its cadre, in order of `ends_on`."""
+    cadres = {c["cadre"]: c for c in tables["proj_cadres"]}
+    horizon = (as_of + timedelta(days=days)).isoformat()
+    rows = []
+    for row in running_restrictions(tables["proj_restrictions"], as_of):
+        cadre = cadres.get(row["cadre"], {})
+        if row["ends_on"] is None or row["ends_on"] > horizon or (unit is not None and cadre.get("unit") != unit):
+            continue
+        rows.append({"cadre": row["cadre"], "name": cadre.get("name"), "unit": cadre.get("unit"),
+                     "source": row["source"], "track": row["track"], "kind": row["kind"],
+                     "effective_on": row["effective_on"], "ends_on": row["ends_on"],
+                     "blocks_promotion": bool(row["blocks_promotion"])})
+    return sorted(rows, key=lambda r: (r["ends_on"], r["cadre"], r["source"]))
 
 
 def not_promotable_by_unit(tables: dict[str, list[Row]], as_of: date, unit: str | None = None) -> list[Row]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from projections.tallies import ending_by_month, not_promotable_by_unit
+from projections.tallies import ending_by_month, ending_within, not_promotable_by_unit
 
 AS_OF = date(2026, 11, 20)
 
@@ -70,3 +70,18 @@ def test_not_promotable_by_unit_counts_the_cadres_that_list_calls_not_promotable
         {"unit": "夷陵区", "cadres": 2, "not_promotable": 1}, {"unit": "西陵区", "cadres": 1, "not_promotable": 0}]
     assert not_promotable_by_unit(rows, AS_OF, unit="西陵区") == [
         {"unit": "西陵区", "cadres": 1, "not_promotable": 0}]
+
+
+def test_ending_within_lists_each_running_restriction_ending_by_the_horizon_in_date_order() -> None:
+    rows = tables(restriction("HB-2", "2026-01-01", "2027-02-18"),   # the 90th day after the query date
+                  restriction("HB-1", "2026-01-01", "2026-12-01"),
+                  restriction("HB-3", "2026-01-01", "2027-02-19"),   # the 91st day
+                  restriction("HB-3", "2026-01-01", None))
+    for row in rows["proj_restrictions"]:
+        row["track"] = "state"
+
+    found = ending_within(rows, AS_OF, 90)
+
+    assert [(r["cadre"], r["ends_on"], r["unit"]) for r in found] == [
+        ("HB-1", "2026-12-01", "夷陵区"), ("HB-2", "2027-02-18", "夷陵区")]
+    assert ending_within(rows, AS_OF, 90, unit="西陵区") == []

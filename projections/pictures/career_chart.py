@@ -182,6 +182,7 @@ def _restriction(canvas: Canvas, row: dict[str, Any], running: bool, height: flo
     canvas.add(svg.group(elements, class_="tl-restriction", data_source=row["source"],
                          data_effective_on=day_text(start), data_ends_on=day_text(end),
                          data_end_kind=row["end_kind"], data_track=row["track"], data_kind=row["kind"],
+                         data_bars=" ".join(row["bars"]),
                          data_state="running" if running else "expired", data_blocks_promotion=blocking))
     canvas.y += height
 

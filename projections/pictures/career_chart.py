@@ -20,7 +20,7 @@ LABEL_RIGHT, PLOT_LEFT, PLOT_RIGHT = 35.0, 37.0, 178.0
 FONT, SMALL = 2.6, 2.25
 LANES_TOP = 13.5
 MAX_HEIGHT = 172.0  # what is left of page 1 under the heading and the identity table
-ROW_MAX, ROW_MIN = 5.4, 3.3
+ROW_MAX, ROW_MIN = 5.4, 2.9
 TAIL = 5.0  # the fade drawn after the query date on what is still held then
 
 
@@ -140,15 +140,16 @@ def _caption(canvas: Canvas, label: str) -> None:
     canvas.y += 4.4
 
 
-def _bar_label(x0: float, x1: float, y: float, height: float, label: str, on_bar: str) -> Markup:
+def _bar_label(x0: float, x1: float, y: float, height: float, label: str, on_bar: str, size: float = SMALL
+               ) -> Markup:
     """The dates beside a bar: after it, else before it, else on it."""
-    width = text_width(label, SMALL)
-    base = y + height / 2 + SMALL * 0.35
+    width = text_width(label, size)
+    base = y + height / 2 + size * 0.35
     if x1 + 1 + width <= PLOT_RIGHT:
-        return svg.text(x1 + 0.8, base, label, font_size=SMALL, fill=INK)
+        return svg.text(x1 + 0.8, base, label, font_size=size, fill=INK)
     if x0 - 1 - width >= PLOT_LEFT:
-        return svg.text(x0 - 0.8, base, label, font_size=SMALL, fill=INK, text_anchor="end")
-    return svg.text(x0 + 0.8, base, fit(label, x1 - x0 - 1.6, SMALL), font_size=SMALL, fill=on_bar)
+        return svg.text(x0 - 0.8, base, label, font_size=size, fill=INK, text_anchor="end")
+    return svg.text(x0 + 0.8, base, fit(label, x1 - x0 - 1.6, size), font_size=size, fill=on_bar)
 
 
 def _restriction(canvas: Canvas, row: dict[str, Any], running: bool, height: float, case: str | None = None
@@ -170,14 +171,15 @@ def _restriction(canvas: Canvas, row: dict[str, Any], running: bool, height: flo
     bars = "、".join(labels.term(b, "bars") for b in row["bars"]) if labels.lang == "zh" else ", ".join(row["bars"])
     bar_h = height * 0.62
     top = y + (height - bar_h) / 2
+    small, font = min(SMALL, height * 0.72), min(FONT, height * 0.8)  # crowded rows take smaller type
     elements = [
         svg.title(f"{kind} · {track} · {dates} · {bars} · {row['rule']} · {row['source']}"),
-        svg.text(0.6, y + height / 2 + SMALL * 0.35, fit(track, 11, SMALL), font_size=SMALL, fill=GREY),
-        svg.text(LABEL_RIGHT, y + height / 2 + FONT * 0.35, fit(kind, LABEL_RIGHT - 12, FONT),
-                 font_size=FONT, text_anchor="end", fill=INK),
+        svg.text(0.6, y + height / 2 + small * 0.35, fit(track, 11, small), font_size=small, fill=GREY),
+        svg.text(LABEL_RIGHT, y + height / 2 + font * 0.35, fit(kind, LABEL_RIGHT - 12, font),
+                 font_size=font, text_anchor="end", fill=INK),
         svg.rect(x0, top, max(x1 - x0, 0.6), bar_h, fill=fill, fill_opacity=1 if running else 0.35,
                  stroke=colour if not running and not open_ended else None, stroke_width=0.15, class_="bar"),
-        _bar_label(x0, x1, top, bar_h, dates, WHITE),
+        _bar_label(x0, x1, top, bar_h, dates, WHITE, small),
     ]
     canvas.add(svg.group(elements, class_="tl-restriction", data_source=row["source"],
                          data_effective_on=day_text(start), data_ends_on=day_text(end),

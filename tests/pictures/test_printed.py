@@ -11,11 +11,13 @@ from PIL import Image
 
 from ledger.app import CadreLedger
 from ledger.demo import DEFAULT_END
+from ledger.status import compose_status
 from projections.pictures import PageMeta, render_dashboard, render_dossier
 from projections.pictures.browser import dump_dom, print_to_pdf, screenshot
 from projections.report import first_report
 from tests.pictures.checks import assert_bars_have_dates_and_chinese_terms
 from tests.pictures.dom import elements, tags
+from tests.unit.factories import Dossier
 
 pytestmark = pytest.mark.browser
 RED_INK = (179, 38, 30)
@@ -97,6 +99,26 @@ def test_a_ten_year_dossier_prints_its_timeline_on_one_a4_page(chromium: str, pd
     for top_to_bottom in ("查询日2026-11-20", "职务", "年度考核", "影响期", "影响提拔", "永久/待后续决定", "图1"):
         assert top_to_bottom in first, top_to_bottom
     assert [number for number, page in enumerate(printed) if "其他限制" in page] == [0]  # the legend, once
+
+
+def test_a_crowded_timeline_still_prints_whole_on_one_page(chromium: str, pdftotext: str, tmp_path: Path,
+                                                           meta: PageMeta) -> None:
+    cadre = Dossier(cadre="HB-000999", name="李伟", unit="夷陵区", on="2015-01-01")
+    for year in range(2015, 2026):
+        cadre.org("admonition", f"{year}-03-01")
+        cadre.sanction("warning", f"{year}-07-01")
+        cadre.record("investigation-open", f"{year}-09-01", case=f"YL-{year}")
+        cadre.record("investigation-close", f"{year}-11-01", case=f"YL-{year}")
+    status = compose_status(cadre.facts, DEFAULT_END, meta.generated_at, posts={}, handovers=[])
+    page = tmp_path / "crowded.html"
+    page.write_text(render_dossier(status, meta), encoding="utf-8")
+
+    printed = pdf_pages(pdftotext, print_to_pdf(page, tmp_path / "crowded.pdf", browser=chromium))
+
+    assert len(status["expired_restrictions"]) == 33
+    top = [number for number, text in enumerate(printed) if "查询日2026-11-20" in text]
+    bottom = [number for number, text in enumerate(printed) if "其他限制" in text]
+    assert len(top) == 1 and top == bottom
 
 
 def test_every_printed_page_shows_page_x_of_y_marking_provenance_and_signature(

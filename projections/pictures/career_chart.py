@@ -103,10 +103,14 @@ def _grades(canvas: Canvas, status: dict[str, Any], height: float) -> None:
 
 
 def _centred(x0: float, x1: float, y: float, height: float, label: str, ink: str) -> list[Markup]:
-    """`label` centred in a box, on two lines when one is too narrow (不确定 / 等次)."""
+    """`label` centred in a box: Chinese on two lines when one is too narrow (不确定 / 等次), other text
+    in smaller type."""
     room, mid = x1 - x0 - 0.8, (x0 + x1) / 2
-    if text_width(label, SMALL) <= room or len(label) < 4:
-        return [svg.text(mid, y + height / 2 + SMALL * 0.35, fit(label, room, SMALL), font_size=SMALL,
+    size = SMALL
+    if text_width(label, size) > room and not _is_cjk(label):
+        size = max(room / max(text_width(label, 1.0), 0.1), SMALL * 0.6)
+    if text_width(label, size) <= room or len(label) < 4 or not _is_cjk(label):
+        return [svg.text(mid, y + height / 2 + size * 0.35, fit(label, room, size), font_size=size,
                          text_anchor="middle", fill=ink)]
     half = (len(label) + 1) // 2
     size = min(SMALL, height / 2.4)
@@ -114,6 +118,10 @@ def _centred(x0: float, x1: float, y: float, height: float, label: str, ink: str
                      text_anchor="middle", fill=ink),
             svg.text(mid, y + height / 2 + size * 0.95, fit(label[half:], room, size), font_size=size,
                      text_anchor="middle", fill=ink)]
+
+
+def _is_cjk(label: str) -> bool:
+    return all(text_width(ch, 1.0) == 1.0 for ch in label)
 
 
 def _effects(canvas: Canvas, status: dict[str, Any], height: float) -> None:

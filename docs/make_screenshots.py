@@ -51,10 +51,11 @@ def page_one(pdf: Path, png: Path) -> Path:
     if pdftoppm is None:
         raise SystemExit("pdftoppm not found: install poppler-utils (.ci/browser.sh does)")
     stem = png.with_suffix("")
-    subprocess.run([pdftoppm, "-r", str(DPI), "-f", "1", "-l", "1", "-singlefile", "-png", str(pdf), str(stem)],
-                   check=True)
+    subprocess.run([pdftoppm, "-r", str(DPI), "-f", "1", "-l", "1", "-singlefile", "-png", str(pdf),
+                    str(stem)], check=True)
     image = Image.open(png).convert("RGB")
-    image.quantize(colors=COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(png, optimize=True)
+    few = image.quantize(colors=COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    few.save(png, optimize=True)
     return png
 
 
@@ -71,17 +72,15 @@ def main() -> None:
     app = CadreLedger(str(work / "demo.db"))
     try:
         decisions = generate(cadres=args.cadres, years=args.years, seed=args.seed)
-        report = app.import_lines(enumerate(decisions, 1), "demo")
-        if report.errors:
-            raise SystemExit(f"the demo did not record cleanly: {report.errors[:3]}")
+        recorded = app.import_lines(enumerate(decisions, 1), "demo")
+        if recorded.errors:
+            raise SystemExit(f"the demo did not record cleanly: {recorded.errors[:3]}")
         app.read_models.catch_up()
         meta = page_meta(app, DEFAULT_END, None, "组织部-王", now=GENERATED)
         statuses = [app.status(row["cadre"], DEFAULT_END) for row in app.read_models.list_cadres(DEFAULT_END)]
         chosen = max(statuses, key=richness)
-        pages = {
-            "dossier": render_dossier(chosen, meta),
-            "dashboard": render_dashboard(first_report(app, DEFAULT_END, summarize(verify_ledger(app))), meta),
-        }
+        report = first_report(app, DEFAULT_END, summarize(verify_ledger(app)))
+        pages = {"dossier": render_dossier(chosen, meta), "dashboard": render_dashboard(report, meta)}
         for name, html in pages.items():
             page = out / f"{name}.html"
             page.write_text(html, encoding="utf-8")

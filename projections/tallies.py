@@ -21,7 +21,8 @@ def ending_by_month(tables: dict[str, list[Row]], as_of: date, months: int = MON
     units = {c["cadre"]: c["unit"] for c in tables["proj_cadres"]}
     first = as_of.replace(day=1)
     keys = [add_months(first, i).isoformat()[:7] for i in range(months)]
-    counts: dict[str, dict[str, Any]] = {k: {"ending": 0, "blocking_promotion": 0, "cadres": set()} for k in keys}
+    counts: dict[str, dict[str, Any]] = {
+        k: {"ending": 0, "blocking_promotion": 0, "cadres": set()} for k in keys}
     for row in running_restrictions(tables["proj_restrictions"], as_of):
         if row["ends_on"] is None or (unit is not None and units.get(row["cadre"]) != unit):
             continue
@@ -42,7 +43,9 @@ def ending_within(tables: dict[str, list[Row]], as_of: date, days: int, unit: st
     rows = []
     for row in running_restrictions(tables["proj_restrictions"], as_of):
         cadre = cadres.get(row["cadre"], {})
-        if row["ends_on"] is None or row["ends_on"] > horizon or (unit is not None and cadre.get("unit") != unit):
+        if row["ends_on"] is None or row["ends_on"] > horizon:
+            continue
+        if unit is not None and cadre.get("unit") != unit:
             continue
         rows.append({"cadre": row["cadre"], "name": cadre.get("name"), "unit": cadre.get("unit"),
                      "source": row["source"], "track": row["track"], "kind": row["kind"],

@@ -48,8 +48,10 @@ def month_columns(columns: Sequence[Column], labels: Labels, empty: str, height:
     parts: list[Markup] = []
     for tick in range(0, ceiling + 1, step):
         y = bottom - tick * scale
-        parts.append(svg.line(left, y, right, y, stroke=RULE if tick else INK, stroke_width=0.15 if tick else 0.3))
-        parts.append(svg.text(left - 1, y + SMALL * 0.35, str(tick), font_size=SMALL, text_anchor="end", fill=GREY))
+        parts.append(svg.line(left, y, right, y, stroke=RULE if tick else INK,
+                              stroke_width=0.15 if tick else 0.3))
+        parts.append(svg.text(left - 1, y + SMALL * 0.35, str(tick), font_size=SMALL, text_anchor="end",
+                              fill=GREY))
     slot = (right - left) / max(len(columns), 1)
     for index, column in enumerate(columns):
         x = left + index * slot + slot * 0.18
@@ -60,15 +62,16 @@ def month_columns(columns: Sequence[Column], labels: Labels, empty: str, height:
             svg.title(f"{column.key}: {total}"),
             svg.rect(x, bottom - red_h, width, red_h, fill=RED),
             svg.rect(x, bottom - red_h - other_h, width, other_h, fill=ACCENT),
-            svg.text(x + width / 2, bottom - red_h - other_h - 1, str(total) if total else "", font_size=SMALL,
-                     text_anchor="middle", fill=INK, font_weight=600),
-            svg.text(x + width / 2, bottom + 3.6, column.label, font_size=SMALL, text_anchor="middle", fill=INK),
+            svg.text(x + width / 2, bottom - red_h - other_h - 1, str(total) if total else "",
+                     font_size=SMALL, text_anchor="middle", fill=INK, font_weight=600),
+            svg.text(x + width / 2, bottom + 3.6, column.label, font_size=SMALL, text_anchor="middle",
+                     fill=INK),
             svg.text(x + width / 2, bottom + 6.8, column.sub, font_size=SMALL * 0.9, text_anchor="middle",
                      fill=GREY),
         ], class_="month", data_month=column.key, data_ending=total, data_blocking=column.blocking))
     if most == 0:
-        parts.append(svg.text((left + right) / 2, (top + bottom) / 2, empty, font_size=FONT, text_anchor="middle",
-                              fill=GREY))
+        parts.append(svg.text((left + right) / 2, (top + bottom) / 2, empty, font_size=FONT,
+                              text_anchor="middle", fill=GREY))
     legend_x = right - text_width(labels["legend_blocking"] + labels["legend_other"], SMALL) - 16
     parts += [svg.rect(legend_x, 0.6, 3.2, 2.2, fill=RED),
               svg.text(legend_x + 4, 2.5, labels["legend_blocking"], font_size=SMALL, fill=INK)]

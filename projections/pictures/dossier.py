@@ -10,6 +10,7 @@ from projections.pictures.meta import PageMeta
 from projections.pictures.pages import Cell, Table, cell, render, today_of
 
 RESTRICTION_COLUMNS = ("track", "kind", "effective_on", "ends_on", "end_kind", "bars", "rule", "source")
+HANDOVER_COLUMNS = ("title", "announced_on", "due_on", "status", "outgoing", "incoming", "completed_on")
 
 
 def _identity(status: dict[str, Any], labels: Labels) -> list[tuple[str, Cell]]:
@@ -17,7 +18,8 @@ def _identity(status: dict[str, Any], labels: Labels) -> list[tuple[str, Cell]]:
         (labels["name"], cell(status.get("name"))), (labels["cadre"], cell(status["cadre"])),
         (labels["unit"], cell(status.get("unit"))),
         (labels["post"], cell(status.get("post") or labels.value(None))),
-        (labels["post_level"], cell(labels.term(status.get("post_level"), "post_levels") or labels.value(None))),
+        (labels["post_level"],
+         cell(labels.term(status.get("post_level"), "post_levels") or labels.value(None))),
         (labels["rank"], cell(labels.term(status.get("rank"), "ranks"))),
         (labels["staff_category"], cell(labels.term(status.get("staff_category"), "staff_categories"))),
         (labels["party_member"], cell(labels.value(status.get("party_member")))),
@@ -35,7 +37,8 @@ def _conclusions(status: dict[str, Any], labels: Labels) -> list[tuple[str, Cell
         flag("promotable", not status.get("promotable")),
         flag("salary_step_allowed", not status.get("salary_step_allowed")),
         flag("party_rights_suspended", bool(status.get("party_rights_suspended"))),
-        (labels["rank_promotion_eligible_on"], cell(eligible if eligible is not None else labels.value(None))),
+        (labels["rank_promotion_eligible_on"],
+         cell(eligible if eligible is not None else labels.value(None))),
         (labels["pool"], cell(labels.value(status.get("pool")))),
     ]
 
@@ -84,7 +87,7 @@ def _tables(status: dict[str, Any], labels: Labels) -> list[Table]:
             [cell(i.get("case")), cell(i["opened_on"]), cell(i.get("closed_on")),
              cell(t(i.get("outcome"), "investigation_outcomes")), cell(i["source"], "id")]
             for i in timeline.get("investigations", [])]),
-        table("handovers", ("title", "announced_on", "due_on", "status", "outgoing", "incoming", "completed_on"), [
+        table("handovers", HANDOVER_COLUMNS, [
             [cell(h["post"]), cell(h["announced_on"]), cell(h["due_on"]),
              cell(t(h["status"], "handover_statuses"),
                   "warn" if h["status"] in ("overdue", "completed-late") else ""),
@@ -105,9 +108,11 @@ def render_dossier(status: dict[str, Any], meta: PageMeta, lang: str = "zh") -> 
     title = meta.title or labels["dossier_title"]
     name = status.get("name") or ""
     opening, closing = ("（", "）") if lang == "zh" else (" (", ")")
-    subtitle = f"{name}{opening}{status['cadre']}{closing}" + (f" · {status['unit']}" if status.get("unit") else "")
+    unit = f" · {status['unit']}" if status.get("unit") else ""
+    subtitle = f"{name}{opening}{status['cadre']}{closing}{unit}"
     chart = draw_career(status, today_of(meta), labels)
-    return render("dossier.html.j2", meta, labels, title, subtitle, header=f"{title} · {name} {status['cadre']}",
+    return render("dossier.html.j2", meta, labels, title, subtitle,
+                  header=f"{title} · {name} {status['cadre']}",
                   page_class="dossier",
                   identity=_identity(status, labels), conclusions=_conclusions(status, labels), chart=chart,
                   tables=[t for t in _tables(status, labels) if t.rows])

@@ -1,6 +1,7 @@
 """The words on the pages, in Chinese (default) or English; value tokens through `ledger.vocab.display`."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from ledger.vocab import display
@@ -9,90 +10,80 @@ LANGS = ("zh", "en")
 
 WORDS: dict[str, dict[str, str]] = {
     "zh": {
-        "dossier_title": "干部监督信息档案", "dashboard_title": "干部监督工作看板", "marking": "内部资料",
-        "as_of": "查询日期", "known_at": "截至记录时间", "known_now": "生成时已记录的全部决定",
-        "log": "日志", "log_size": "{size} 条事件", "root": "根哈希", "actor": "生成人", "generated": "生成时间",
-        "reviewer": "审核人", "signature": "签字", "date": "日期", "page_of": "第 {page} 页 共 {pages} 页",
-        "today": "今日", "as_of_mark": "查询日", "same_day": "今日 · 查询日",
-        "identity": "基本信息", "conclusions": "结论", "figure": "图 1　任职、考核与影响期时间轴",
-        "cadre": "干部编号", "name": "姓名", "unit": "单位", "post": "现任职务", "post_level": "职务层次",
-        "rank": "职级", "staff_category": "人员类别", "party_member": "中共党员", "employment": "在职状态",
-        "promotable": "可否提拔", "salary_step_allowed": "可否晋升工资档次", "party_rights_suspended": "党员权利中止",
-        "rank_promotion_eligible_on": "职级晋升最低年限届满日", "pool": "敢做善成优秀干部库",
-        "restrictions": "影响期（进行中）", "expired_restrictions": "影响期（已届满）",
-        "grade_effects": "考核等次影响", "grades": "年度考核", "posts": "任职经历", "ranks": "职级经历",
-        "investigations": "立案审查调查", "handovers": "工作交接", "flags": "调整触发情形", "findings": "审计发现",
-        "commendations": "奖励",
-        "lane_posts": "职务", "lane_ranks": "职级", "lane_grades": "年度考核", "lane_effects": "考核限制",
-        "lane_restrictions": "影响期", "lane_investigations": "审查调查", "lane_handovers": "工作交接",
-        "track": "类别", "kind": "种类", "effective_on": "生效日", "ends_on": "解除日", "end_kind": "终止方式",
-        "bars": "限制事项", "rule": "规则", "source": "依据决定", "year": "年度", "grade": "等次",
-        "effect": "影响", "on": "生效日期", "from": "起始日", "to": "变动日", "case": "案号",
-        "opened_on": "立案日", "closed_on": "结案日", "outcome": "结果", "announced_on": "宣布日",
-        "due_on": "应完成日", "completed_on": "完成日", "status": "状态", "outgoing": "移交人", "incoming": "接交人",
-        "trigger": "情形", "raised_on": "触发日期", "basis": "依据", "determination": "认定", "detail": "说明",
-        "doc": "文号", "since": "{day} 起", "until": "{day} 解除", "open_end": "{day} 起 · {end}",
-        "span": "{start} 起 · {end} 解除", "clipped": "{day} 起",
+        "dossier_title": "干部监督信息档案", "dashboard_title": "干部监督工作看板", "marking": "内部资料", "as_of": "查询日期",
+        "known_at": "截至记录时间", "known_now": "生成时已记录的全部决定", "log": "日志", "log_size": "{size} 条事件",
+        "root": "根哈希", "actor": "生成人", "generated": "生成时间", "reviewer": "审核人", "signature": "签字",
+        "date": "日期", "page_of": "第 {page} 页 共 {pages} 页", "today": "今日", "as_of_mark": "查询日",
+        "same_day": "今日 · 查询日", "identity": "基本信息", "figure": "图 1\u3000任职、考核与影响期时间轴", "cadre": "干部编号",
+        "name": "姓名", "unit": "单位", "post": "现任职务", "post_level": "职务层次", "rank": "职级",
+        "staff_category": "人员类别", "party_member": "中共党员", "employment": "在职状态", "promotable": "可否提拔",
+        "salary_step_allowed": "可否晋升工资档次", "party_rights_suspended": "党员权利中止",
+        "rank_promotion_eligible_on": "职级晋升最低年限届满日", "pool": "敢做善成优秀干部库", "restrictions": "影响期（进行中）",
+        "expired_restrictions": "影响期（已届满）", "grade_effects": "考核等次影响", "grades": "年度考核", "posts": "任职经历",
+        "ranks": "职级经历", "investigations": "立案审查调查", "handovers": "工作交接", "flags": "调整触发情形",
+        "findings": "审计发现", "commendations": "奖励", "lane_posts": "职务", "lane_ranks": "职级",
+        "lane_grades": "年度考核", "lane_effects": "考核限制", "lane_restrictions": "影响期",
+        "lane_investigations": "审查调查", "lane_handovers": "工作交接", "track": "类别", "kind": "种类",
+        "effective_on": "生效日", "ends_on": "解除日", "end_kind": "终止方式", "bars": "限制事项", "rule": "规则",
+        "source": "依据决定", "year": "年度", "grade": "等次", "effect": "影响", "on": "生效日期", "from": "起始日",
+        "to": "变动日", "case": "案号", "opened_on": "立案日", "closed_on": "结案日", "outcome": "结果",
+        "announced_on": "宣布日", "due_on": "应完成日", "completed_on": "完成日", "status": "状态", "outgoing": "移交人",
+        "incoming": "接交人", "trigger": "情形", "raised_on": "触发日期", "basis": "依据", "determination": "认定",
+        "detail": "说明", "doc": "文号", "open_end": "{day} 起 · {end}", "span": "{start} 起 · {end} 解除",
         "legend_blocking": "影响提拔", "legend_other": "其他限制", "legend_expired": "已届满",
-        "legend_open": "永久 / 待后续决定", "no_data": "无",
-        "role_outgoing": "移交", "role_incoming": "接交",
-        "kpi_cadres": "干部总数", "kpi_not_promotable": "不可提拔", "kpi_expiring": "90 日内届满",
-        "kpi_flags": "待认定情形", "kpi_overdue": "逾期交接", "kpi_findings": "审计发现",
-        "chart_months": "未来十二个月影响期届满数", "chart_units": "不可提拔干部（按单位）",
-        "chart_findings": "审计发现（按种类）", "overdue_handovers": "逾期未办结的工作交接",
+        "legend_open": "永久 / 待后续决定", "no_data": "无", "role_outgoing": "移交", "role_incoming": "接交",
+        "kpi_cadres": "干部总数", "kpi_not_promotable": "不可提拔", "kpi_expiring": "90 日内届满", "kpi_flags": "待认定情形",
+        "kpi_overdue": "逾期交接", "kpi_findings": "审计发现", "chart_months": "未来十二个月影响期届满数",
+        "chart_units": "不可提拔干部（按单位）", "chart_findings": "审计发现（按种类）", "overdue_handovers": "逾期未办结的工作交接",
         "expiring": "90 日内届满的影响期", "more_rows": "另有 {count} 项未列出", "days_overdue": "逾期天数", "title": "职位",
-        "month_label": "{month}月", "year_month": "{year}年{month}月", "of_total": "{count} / {total} 人",
-        "more_units": "另有 {count} 个单位未列出", "integrity": "完整性校验", "all_units": "全部单位",
-        "unit_scope": "范围", "next_end": "最近解除日", "expiring_kinds": "届满事项",
-        "none_ending": "未来十二个月无影响期届满", "people": "人", "items": "项",
+        "month_label": "{month}月", "of_total": "{count} / {total} 人", "more_units": "另有 {count} 个单位未列出",
+        "integrity": "完整性校验", "all_units": "全部单位", "unit_scope": "范围", "none_ending": "未来十二个月无影响期届满",
     },
     "en": {
         "dossier_title": "Cadre supervision dossier", "dashboard_title": "Cadre supervision dashboard",
-        "marking": "内部资料 · INTERNAL",
-        "as_of": "As of", "known_at": "Known at", "known_now": "everything recorded when generated",
-        "log": "Log", "log_size": "{size} events", "root": "Root hash", "actor": "Generated by",
-        "generated": "Generated at", "reviewer": "Reviewed by", "signature": "Signature", "date": "Date",
-        "page_of": "Page {page} of {pages}", "today": "Today", "as_of_mark": "As of", "same_day": "Today · as of",
-        "identity": "Identity", "conclusions": "Conclusions", "figure": "Figure 1  Posts, assessments and "
-        "restrictions over time",
-        "cadre": "Cadre", "name": "Name", "unit": "Unit", "post": "Post", "post_level": "Post level", "rank": "Rank",
+        "marking": "内部资料 · INTERNAL", "as_of": "As of", "known_at": "Known at",
+        "known_now": "everything recorded when generated", "log": "Log", "log_size": "{size} events",
+        "root": "Root hash", "actor": "Generated by", "generated": "Generated at", "reviewer": "Reviewed by",
+        "signature": "Signature", "date": "Date", "page_of": "Page {page} of {pages}", "today": "Today",
+        "as_of_mark": "As of", "same_day": "Today · as of", "identity": "Identity",
+        "figure": "Figure 1  Posts, assessments and restrictions over time", "cadre": "Cadre", "name": "Name",
+        "unit": "Unit", "post": "Post", "post_level": "Post level", "rank": "Rank",
         "staff_category": "Staff category", "party_member": "Party member", "employment": "Employment",
         "promotable": "Promotable", "salary_step_allowed": "Salary step allowed",
-        "party_rights_suspended": "Party rights suspended", "rank_promotion_eligible_on": "Rank promotion from",
-        "pool": "Talent pool", "restrictions": "Restrictions running", "expired_restrictions": "Restrictions expired",
+        "party_rights_suspended": "Party rights suspended",
+        "rank_promotion_eligible_on": "Rank promotion from", "pool": "Talent pool",
+        "restrictions": "Restrictions running", "expired_restrictions": "Restrictions expired",
         "grade_effects": "Grade effects", "grades": "Annual assessments", "posts": "Posts", "ranks": "Ranks",
-        "investigations": "Investigations", "handovers": "Handovers", "flags": "Triggers", "findings": "Findings",
-        "commendations": "Commendations",
-        "lane_posts": "Post", "lane_ranks": "Rank", "lane_grades": "Assessment", "lane_effects": "Grade effect",
-        "lane_restrictions": "Restrictions", "lane_investigations": "Investigation", "lane_handovers": "Handover",
-        "track": "Track", "kind": "Kind", "effective_on": "Effective", "ends_on": "Clear from",
-        "end_kind": "End", "bars": "Bars", "rule": "Rule", "source": "Decision", "year": "Year", "grade": "Grade",
+        "investigations": "Investigations", "handovers": "Handovers", "flags": "Triggers",
+        "findings": "Findings", "commendations": "Commendations", "lane_posts": "Post", "lane_ranks": "Rank",
+        "lane_grades": "Assessment", "lane_effects": "Grade effect", "lane_restrictions": "Restrictions",
+        "lane_investigations": "Investigation", "lane_handovers": "Handover", "track": "Track",
+        "kind": "Kind", "effective_on": "Effective", "ends_on": "Clear from", "end_kind": "End",
+        "bars": "Bars", "rule": "Rule", "source": "Decision", "year": "Year", "grade": "Grade",
         "effect": "Effect", "on": "Effective", "from": "From", "to": "Changed on", "case": "Case",
         "opened_on": "Opened", "closed_on": "Closed", "outcome": "Outcome", "announced_on": "Announced",
         "due_on": "Due", "completed_on": "Completed", "status": "Status", "outgoing": "Outgoing",
         "incoming": "Incoming", "trigger": "Trigger", "raised_on": "Raised", "basis": "Basis",
         "determination": "Determination", "detail": "Detail", "doc": "Document",
-        "since": "from {day}", "until": "clear from {day}", "open_end": "from {day} · {end}",
-        "span": "{start} → clear from {end}", "clipped": "from {day}",
+        "open_end": "from {day} · {end}", "span": "{start} → clear from {end}",
         "legend_blocking": "bars promotion", "legend_other": "other bars", "legend_expired": "expired",
-        "legend_open": "permanent / pending", "no_data": "none",
-        "role_outgoing": "outgoing", "role_incoming": "incoming",
-        "kpi_cadres": "Cadres", "kpi_not_promotable": "Not promotable", "kpi_expiring": "Ending within 90 days",
-        "kpi_flags": "Triggers to determine", "kpi_overdue": "Overdue handovers", "kpi_findings": "Findings",
-        "chart_months": "Restrictions ending in the next 12 months", "chart_units": "Cadres not promotable, by unit",
-        "chart_findings": "Findings by kind", "overdue_handovers": "Overdue handovers",
-        "expiring": "Restrictions ending within 90 days", "more_rows": "{count} more not shown", "days_overdue": "Days overdue",
-        "title": "Post", "month_label": "{month:02d}", "year_month": "{year}-{month:02d}",
-        "of_total": "{count} / {total}", "more_units": "{count} more units not shown", "integrity": "Integrity",
-        "all_units": "all units", "unit_scope": "Scope", "next_end": "Next clear day",
-        "expiring_kinds": "Ending", "none_ending": "No restriction ends in the next 12 months", "people": "",
-        "items": "",
+        "legend_open": "permanent / pending", "no_data": "none", "role_outgoing": "outgoing",
+        "role_incoming": "incoming", "kpi_cadres": "Cadres", "kpi_not_promotable": "Not promotable",
+        "kpi_expiring": "Ending within 90 days", "kpi_flags": "Triggers to determine",
+        "kpi_overdue": "Overdue handovers", "kpi_findings": "Findings",
+        "chart_months": "Restrictions ending in the next 12 months",
+        "chart_units": "Cadres not promotable, by unit", "chart_findings": "Findings by kind",
+        "overdue_handovers": "Overdue handovers", "expiring": "Restrictions ending within 90 days",
+        "more_rows": "{count} more not shown", "days_overdue": "Days overdue", "title": "Post",
+        "month_label": "{month:02d}", "of_total": "{count} / {total}",
+        "more_units": "{count} more units not shown", "integrity": "Integrity", "all_units": "all units",
+        "unit_scope": "Scope", "none_ending": "No restriction ends in the next 12 months",
     },
 }
 
 # Restriction `kind` tokens by track: which vocabulary names them.
-KIND_GROUPS = {"party": "sanction_kinds", "state": "sanction_kinds", "org": "org_kinds", "assessment": "grades",
-               "investigation": "tracks", "employment": "employment_end_reasons"}
+KIND_GROUPS = {"party": "sanction_kinds", "state": "sanction_kinds", "org": "org_kinds",
+               "assessment": "grades", "investigation": "tracks", "employment": "employment_end_reasons"}
 
 
 class Labels:
@@ -116,6 +107,10 @@ class Labels:
         if token is None:
             return ""
         return display(token, group=group, long=long) if self.lang == "zh" else str(token)
+
+    def joined(self, items: Iterable[str]) -> str:
+        """Items joined as the language lists them (、 in Chinese)."""
+        return ("、" if self.lang == "zh" else ", ").join(items)
 
     def value(self, value: Any) -> str:
         """Yes/no/none: 是/否/无 in `zh`."""

@@ -5,6 +5,7 @@ INK = "#1a1a1a"
 GREY = "#666666"
 RULE = "#c8c8c8"
 PALE = "#eef1f4"
+PALE_ACCENT = "#e3e9ef"
 WHITE = "#ffffff"
 ACCENT = "#23415e"  # a dark slate blue: headings, markers, bars that do not block promotion
 RED = "#b3261e"  # bars that block promotion, overdue and late, the marking

@@ -56,7 +56,8 @@ def veteran(province: CadreLedger) -> dict[str, Any]:
         rows = len(status["restrictions"]) + len(status["expired_restrictions"])
         return rows, len(status["timeline"]["posts"]), status["cadre"]
 
-    statuses = [province.status(row["cadre"], DEFAULT_END) for row in province.read_models.list_cadres(DEFAULT_END)]
+    cadres = [row["cadre"] for row in province.read_models.list_cadres(DEFAULT_END)]
+    statuses = [province.status(cadre, DEFAULT_END) for cadre in cadres]
     return max((s for s in statuses if s["cadre"] != "HB-XSS"), key=weight)
 
 

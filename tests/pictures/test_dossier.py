@@ -20,7 +20,8 @@ from tests.unit.factories import Dossier
 
 AS_OF = date(2026, 6, 1)
 META = PageMeta(as_of=AS_OF, known_at=datetime(2026, 6, 2, 8, 30, tzinfo=timezone.utc), log_size=1234,
-                root_hash="ab" * 32, actor="纪委-李", generated_at=datetime(2026, 6, 3, 1, 0, tzinfo=timezone.utc))
+                root_hash="ab" * 32, actor="纪委-李",
+                generated_at=datetime(2026, 6, 3, 1, 0, tzinfo=timezone.utc))
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +35,8 @@ def troubled() -> dict[str, Any]:
     cadre.sanction("party-probation", "2025-02-01", id="p-2025", period_months=12)
     cadre.record("employment-end", "2026-03-01", id="end-1", reason="retirement")
     return compose_status(cadre.facts, AS_OF, META.generated_at, posts={}, handovers=[
-        {"post": "YL-DEPUTY", "announced_on": date(2025, 9, 1), "due_on": date(2025, 9, 15), "status": "overdue",
-         "outgoing": "HB-000777", "incoming": "HB-000778", "completed_on": None}])
+        {"post": "YL-DEPUTY", "announced_on": date(2025, 9, 1), "due_on": date(2025, 9, 15),
+         "status": "overdue", "outgoing": "HB-000777", "incoming": "HB-000778", "completed_on": None}])
 
 
 def test_every_restriction_has_its_bar_with_dates_and_chinese_terms(troubled: dict[str, Any]) -> None:
@@ -62,15 +63,17 @@ def bar_markup(html: str, source: str, effective_on: str) -> str:
     return html[start:html.index("</g>", start) + 4]
 
 
-def test_bars_that_block_promotion_are_red_and_the_others_are_drawn_in_the_accent(troubled: dict[str, Any]) -> None:
-    salary_only = {"source": "s-salary", "track": "state", "kind": "demerit", "effective_on": date(2022, 5, 1),
-                   "end_kind": "date", "ends_on": date(2023, 5, 1), "bars": ["salary-step"], "rule": "R-STATE"}
+def test_bars_that_block_promotion_are_red_and_the_others_in_the_accent(troubled: dict[str, Any]) -> None:
+    salary_only = {"source": "s-salary", "track": "state", "kind": "demerit",
+                   "effective_on": date(2022, 5, 1), "end_kind": "date", "ends_on": date(2023, 5, 1),
+                   "bars": ["salary-step"], "rule": "R-STATE"}
     status = {**troubled, "expired_restrictions": [*troubled["expired_restrictions"], salary_only]}
 
     html = render_dossier(status, META)
 
     for row, bar in restriction_bars(html, status):
-        fill = elements(bar_markup(html, row["source"], bar.attrs["data-effective-on"]), "bar")[0].attrs["fill"]
+        markup = bar_markup(html, row["source"], bar.attrs["data-effective-on"])
+        fill = elements(markup, "bar")[0].attrs["fill"]
         expected = RED if is_promotion_barred(row["bars"]) else ACCENT
         assert fill in (expected, f"url(#tl-fade-{'red' if expected == RED else 'accent'})"), row["source"]
     assert bar_markup(html, "s-salary", "2022-05-01").count(ACCENT) >= 1
@@ -80,7 +83,8 @@ def test_the_query_date_and_today_are_marked(troubled: dict[str, Any]) -> None:
     markers = elements(render_dossier(troubled, META), "tl-marker")
 
     assert {m.attrs["data-day"] for m in markers} == {"2026-06-01", "2026-06-03"}
-    assert any("查询日 2026-06-01" in m.text for m in markers) and any("今日 2026-06-03" in m.text for m in markers)
+    assert any("查询日 2026-06-01" in m.text for m in markers)
+    assert any("今日 2026-06-03" in m.text for m in markers)
 
 
 def test_grades_posts_ranks_and_handovers_are_on_the_timeline(troubled: dict[str, Any]) -> None:
@@ -116,7 +120,8 @@ def test_the_page_is_self_contained_with_no_script_and_nothing_fetched(troubled:
 def test_english_labels_with_lang_en(troubled: dict[str, Any]) -> None:
     html = render_dossier(troubled, META, lang="en")
 
-    assert '<html lang="en">' in html and "Restrictions running" in html and "Cadre supervision dossier" in html
+    assert '<html lang="en">' in html
+    assert "Restrictions running" in html and "Cadre supervision dossier" in html
     assert "影响期（进行中）" not in html and "内部资料" in html
 
 

@@ -39,7 +39,8 @@ def pages(tmp_path_factory: pytest.TempPathFactory, province: CadreLedger, meta:
 
 def pdf_pages(pdftotext: str, pdf: Path) -> list[str]:
     """The text of each printed page, spaces removed (pdftotext spaces CJK text unevenly)."""
-    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    done = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True)
+    text = done.stdout
     return [re.sub(r"\s+", "", page) for page in text.split("\f") if page.strip()]
 
 
@@ -56,7 +57,7 @@ def inked(png: Path) -> tuple[int, int]:
 
 
 def test_every_restriction_has_its_bar_in_the_browsers_dom(chromium: str, pages: dict[str, Path],
-                                                          veteran: dict[str, Any]) -> None:
+                                                           veteran: dict[str, Any]) -> None:
     dom = dump_dom(pages["dossier"], chromium)
 
     assert len(veteran["restrictions"]) + len(veteran["expired_restrictions"]) >= 3
@@ -73,15 +74,17 @@ def test_the_browser_builds_no_element_from_hostile_text(chromium: str, pages: d
 
 
 def test_the_dossier_screenshot_is_drawn_in_ink_and_red(chromium: str, pages: dict[str, Path],
-                                                       tmp_path: Path) -> None:
+                                                        tmp_path: Path) -> None:
     dark, red = inked(screenshot(pages["dossier"], tmp_path / "dossier.png", browser=chromium))
 
     assert dark > 5_000 and red > 300
 
 
 def test_the_dashboard_screenshot_is_drawn_in_ink_and_red(chromium: str, pages: dict[str, Path],
-                                                         tmp_path: Path) -> None:
-    dark, red = inked(screenshot(pages["dashboard"], tmp_path / "dashboard.png", height=1600, browser=chromium))
+                                                          tmp_path: Path) -> None:
+    shot = screenshot(pages["dashboard"], tmp_path / "dashboard.png", height=1600, browser=chromium)
+
+    dark, red = inked(shot)
 
     assert dark > 5_000 and red > 300
 
@@ -93,9 +96,7 @@ def test_a_ten_year_dossier_prints_its_timeline_on_one_a4_page(chromium: str, pd
 
     printed = pdf_pages(pdftotext, pdf)
     first = printed[0]
-    years = [int(y) for y in re.findall(r"20\d\d", " ".join(g["on"].isoformat() for g in
-                                                                   veteran["timeline"]["grades"]))]
-    assert min(years) <= DEFAULT_END.year - 8  # ten years of history
+    assert min(g["year"] for g in veteran["timeline"]["grades"]) <= DEFAULT_END.year - 9  # ten years
     for top_to_bottom in ("查询日2026-11-20", "职务", "年度考核", "影响期", "影响提拔", "永久/待后续决定", "图1"):
         assert top_to_bottom in first, top_to_bottom
     assert [number for number, page in enumerate(printed) if "其他限制" in page] == [0]  # the legend, once

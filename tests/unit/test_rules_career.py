@@ -20,7 +20,8 @@ def appoint(cadre: Dossier, level: str, on: str, title: str, id: str | None = No
 
 
 def posts(rows: list[dict]) -> list[tuple]:
-    return [(r["from"].isoformat(), r["to"] and r["to"].isoformat(), r["post"], r["post_level"]) for r in rows]
+    return [(r["from"].isoformat(), r["to"] and r["to"].isoformat(), r["post"], r["post_level"])
+            for r in rows]
 
 
 def test_an_appointment_ends_the_old_post_on_its_own_day_and_not_the_day_before() -> None:
@@ -102,8 +103,8 @@ def test_an_investigation_is_open_until_the_day_its_case_is_closed() -> None:
 
     open_on, closed_on = timeline_on(cadre, "2024-08-31"), timeline_on(cadre, "2024-09-01")
 
-    assert open_on["investigations"] == [{"case": "YL-2024-3", "opened_on": date(2024, 4, 1), "closed_on": None,
-                                          "outcome": None, "source": "inv"}]
+    assert open_on["investigations"] == [{"case": "YL-2024-3", "opened_on": date(2024, 4, 1),
+                                          "closed_on": None, "outcome": None, "source": "inv"}]
     assert closed_on["investigations"][0]["closed_on"] == date(2024, 9, 1)
     assert closed_on["investigations"][0]["outcome"] == "no-sanction"
 
@@ -112,8 +113,8 @@ def test_the_timeline_agrees_with_the_status_on_every_day() -> None:
     cadre = Dossier(on="2020-01-01", post="副区长", post_level="county-deputy", rank="researcher-3",
                     rank_since="2019-01-01")
     appoint(cadre, "county-chief", "2022-05-01", "区长", id="app")
-    cadre.sanction("post-dismissal", "2023-02-01", id="dismissal", new_post="科员", new_post_level="township-deputy",
-                   new_rank="principal-staff-1")
+    cadre.sanction("post-dismissal", "2023-02-01", id="dismissal", new_post="科员",
+                   new_post_level="township-deputy", new_rank="principal-staff-1")
     cadre.record("variation", "2023-08-01", target="dismissal", kind="demerit", reason="复审改为记过")
     cadre.org("demotion", "2024-01-10", new_post_level="county-deputy")
     appoint(cadre, "county-chief", "2024-06-01", "书记", id="wrong")

@@ -1,4 +1,4 @@
-"""Dashboard counts from the read-model rows: restrictions ending per month, cadres not promotable per unit."""
+"""Dashboard counts from the read-model rows: restrictions ending by month, cadres not promotable by unit."""
 from __future__ import annotations
 
 from datetime import date
@@ -48,7 +48,8 @@ def test_ended_not_yet_started_later_and_open_ended_restrictions_are_not_counted
 
 
 def test_a_cadre_with_two_restrictions_ending_in_one_month_is_one_cadre() -> None:
-    rows = tables(restriction("HB-1", "2026-01-01", "2027-02-01"), restriction("HB-1", "2026-03-01", "2027-02-20"))
+    rows = tables(restriction("HB-1", "2026-01-01", "2027-02-01"),
+                  restriction("HB-1", "2026-03-01", "2027-02-20"))
 
     february = next(m for m in ending_by_month(rows, AS_OF) if m["month"] == "2027-02")
 
@@ -56,7 +57,8 @@ def test_a_cadre_with_two_restrictions_ending_in_one_month_is_one_cadre() -> Non
 
 
 def test_the_unit_filter_counts_only_that_units_cadres() -> None:
-    rows = tables(restriction("HB-1", "2026-01-01", "2027-02-01"), restriction("HB-3", "2026-01-01", "2027-02-01"))
+    rows = tables(restriction("HB-1", "2026-01-01", "2027-02-01"),
+                  restriction("HB-3", "2026-01-01", "2027-02-01"))
 
     assert sum(m["ending"] for m in ending_by_month(rows, AS_OF, unit="西陵区")) == 1
 

@@ -77,7 +77,7 @@ def _tables(status: dict[str, Any], labels: Labels) -> list[Table]:
             [cell(g["year"]), cell(t(g["grade"], "grades"),
                                    "warn" if g["grade"] in ("basically-competent", "incompetent") else ""),
              cell(g["on"]), cell(g["source"], "id")] for g in timeline.get("grades", [])]),
-        table("posts", ("from", "to", "post", "post_level", "unit", "source"), [
+        table("posts", ("from", "to", "post_title", "post_level", "unit", "source"), [
             [cell(p["from"]), cell(p["to"]), cell(p.get("post")), cell(t(p.get("post_level"), "post_levels")),
              cell(p.get("unit")), cell(p["source"], "id")] for p in timeline.get("posts", [])]),
         table("ranks", ("from", "to", "rank", "source"), [

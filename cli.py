@@ -4,26 +4,38 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable
-from datetime import date, datetime, timezone
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ledger.errors import LedgerError
-from ledger.record_commands import RecordGroup
-from ledger.render import dumps, fields_line, format_first_report, to_csv, to_jsonable, to_sections, to_table
+from ledger.errors import LedgerError, UnusableInput
+from projections.render import (
+    dumps,
+    fields_line,
+    format_first_report,
+    format_handover_record,
+    to_csv,
+    to_sections,
+    to_table,
+)
+
+if TYPE_CHECKING:
+    from ledger.app import CadreLedger
+    from projections.reader import Reader
 
 try:
     from zoneinfo import ZoneInfo
 
-    CHINA = ZoneInfo("Asia/Shanghai")
-except Exception:  # pragma: no cover - no tz database on the machine
-    from datetime import timedelta
-
-    CHINA = timezone(timedelta(hours=8))  # type: ignore[assignment]
+    CHINA: Any = ZoneInfo("Asia/Shanghai")
+except (ImportError, KeyError):  # pragma: no cover - no tz database on the machine
+    CHINA = timezone(timedelta(hours=8))
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 110}
+READ_MODELS = ("all", "cadres", "restrictions", "flags", "pool", "findings", "reports", "handovers", "cases")
 
 
 # --- shared option parsing -----------------------------------------------------------------------
@@ -50,7 +62,7 @@ def parse_known_at(_ctx: Any, _param: Any, value: str | None) -> datetime | None
         raise click.BadParameter(
             f"{value!r} is not an ISO 8601 timestamp; write e.g. 2025-08-01T00:00:00Z or 2025-08-01T08:00+08:00"
         ) from None
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def time_axes(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -61,36 +73,91 @@ def time_axes(fn: Callable[..., Any]) -> Callable[..., Any]:
                         help="The date the status is for (YYYY-MM-DD). Default: today in Asia/Shanghai.")(fn)
 
 
-def output_format(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """--json / --csv / table (default) for listing commands."""
-    fn = click.option("--csv", "as_csv", is_flag=True, help="Print CSV with a header row.")(fn)
-    return click.option("--json", "as_json", is_flag=True, help="Print JSON.")(fn)
+# --- output: every table, --json, --csv and --out the same way --------------------------------------
+@dataclass
+class Output:
+    """Where and how a command prints: a table (default), JSON or CSV, to stdout or to a file."""
+
+    fmt: str = "table"
+    path: str | None = None
+
+    def rows(self, rows: list[dict[str, Any]], columns: list[str] | None = None) -> None:
+        """Print rows: JSON (every key), CSV with a header, or an aligned table of `columns`."""
+        if self.fmt == "json":
+            self.text(dumps(rows))
+        elif self.fmt == "csv":
+            self.text(to_csv(rows, columns), nl=False)
+        else:
+            self.text(to_table(rows, columns))
+
+    def document(self, doc: Any, human: Callable[[], str]) -> None:
+        """Print one document: as JSON, or as the text `human` renders."""
+        self.text(dumps(doc) if self.fmt == "json" else human())
+
+    def text(self, text: str, nl: bool = True) -> None:
+        """Print text, or write it to the --out file."""
+        if self.path is None:
+            click.echo(text, nl=nl)
+            return
+        write_file(self.path, text + ("\n" if nl else ""))
 
 
-def emit(rows: list[dict[str, Any]], as_json: bool, as_csv: bool, columns: list[str] | None = None) -> None:
-    """Print rows in the chosen format."""
-    if as_json:
-        click.echo(dumps(rows))
-    elif as_csv:
-        click.echo(to_csv(rows, columns), nl=False)
-    else:
-        click.echo(to_table(rows, columns))
+def write_file(path: str, text: str) -> None:
+    """Write UTF-8 text to `path`; a path that cannot be written is unusable input (exit 2)."""
+    try:
+        with open(path, "w", encoding="utf-8") as out:
+            out.write(text)
+    except OSError as error:
+        raise UnusableInput(f"cannot write {path}: {error.strerror or error}") from None
 
 
+def output_options(*formats: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--json (and --csv when listed) and --out FILE, handed to the command as one `output: Output`."""
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def run(*args: Any, as_json: bool = False, as_csv: bool = False, out: str | None = None, **kwargs: Any) -> Any:
+            if as_json and as_csv:
+                raise click.UsageError("choose one of --json and --csv")
+            fmt = "json" if as_json else "csv" if as_csv else "table"
+            return fn(*args, output=Output(fmt, out), **kwargs)
+
+        run = click.option("--out", metavar="FILE", help="Write to FILE instead of printing.")(run)
+        if "csv" in formats:
+            run = click.option("--csv", "as_csv", is_flag=True, help="Print CSV with a header row.")(run)
+        return click.option("--json", "as_json", is_flag=True, help="Print JSON.")(run)
+    return decorate
+
+
+# --- the ledger a command works on -----------------------------------------------------------------
 class Env:
     """What every command shares: the database URL and the actor; the ledger opens on first use."""
 
     def __init__(self, db: str | None, actor: str | None) -> None:
         self.db, self.actor = db, actor
-        self._ledger: Any = None
+        self._ledger: CadreLedger | None = None
+        self._reader: Reader | None = None
 
     @property
-    def ledger(self) -> Any:
+    def ledger(self) -> CadreLedger:
+        """The ledger at --db."""
         if self._ledger is None:
             from ledger.app import CadreLedger
 
             self._ledger = CadreLedger(self.db)
         return self._ledger
+
+    @property
+    def reader(self) -> Reader:
+        """The read side of the ledger at --db."""
+        if self._reader is None:
+            from projections.reader import Reader
+
+            self._reader = Reader(self.ledger)
+        return self._reader
+
+    def close(self) -> None:
+        if self._ledger is not None:
+            self._ledger.close()
 
 
 pass_env = click.make_pass_decorator(Env)
@@ -103,18 +170,35 @@ class LedgerGroup(click.Group):
         try:
             return super().invoke(ctx)
         except LedgerError as e:
-            raise Refused(e.message, e.exit_code) from None
+            raise (Unusable if e.exit_code == 2 else Refused)(e.message) from None
 
 
 class Refused(click.ClickException):
-    """A refusal or unusable input, shown as `error: …`."""
+    """A refusal (exit 1), shown as `error: …`."""
 
-    def __init__(self, message: str, exit_code: int = 1) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
+    exit_code = 1
 
     def show(self, file: Any = None) -> None:
         click.echo(f"error: {self.message}", err=True)
+
+
+class Unusable(Refused):
+    """Unusable input (exit 2), shown as `error: …`."""
+
+    exit_code = 2
+
+
+def progress_bar(length: int, label: str) -> Any:
+    """A progress bar on a terminal (when the length is known) whose `update` steps it; nothing when piped."""
+    if sys.stderr.isatty() and length > 0:
+        return _bar_updates(click.progressbar(length=length, label=label, file=sys.stderr))
+    return nullcontext()
+
+
+@contextmanager
+def _bar_updates(bar: Any) -> Iterator[Callable[[int], None]]:
+    with bar:
+        yield bar.update
 
 
 @click.group(cls=LedgerGroup, context_settings=CONTEXT)
@@ -135,7 +219,7 @@ def cli(ctx: click.Context, db: str | None, actor: str | None) -> None:
       cadre-ledger show HB-000123 --as-of 2026-03-09
     """
     ctx.obj = Env(db, actor)
-    ctx.call_on_close(lambda: ctx.obj._ledger and ctx.obj._ledger.close())
+    ctx.call_on_close(ctx.obj.close)
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -159,9 +243,9 @@ def import_cmd(env: Env, file: Any, dry_run: bool, skip_invalid: bool) -> None:
 
     total = _count_lines(file) if not dry_run else 0
     lines = read_jsonl(file)  # streamed: the file is never held in memory as text or raw JSON
-    with _bar(total, "recording") as bar:
+    with progress_bar(total, "recording") as bar:
         report = env.ledger.import_lines(lines, env.actor, dry_run=dry_run, skip_invalid=skip_invalid,
-                                         progress=bar.update if bar else None)
+                                         progress=bar)
     for message in report.errors:
         click.echo(message, err=True)
     click.echo(report.summary())
@@ -180,15 +264,98 @@ def _count_lines(file: Any) -> int:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: raw.read(1 << 20), b""))
 
 
-class _null:
-    def __enter__(self) -> Any:
-        return None
+# --- record TYPE: one command per decision type, generated from the decision table on first use ----
+class RecordGroup(click.Group):
+    """`record`: its subcommands (one per decision type) are built only when asked for."""
 
-    def __exit__(self, *_: Any) -> None:
-        return None
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from ledger.schema import TYPES
+
+        return list(TYPES)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        from ledger.schema import TYPES
+
+        return record_command(name) if name in TYPES else None
 
 
-# --- record TYPE: one command per decision type, generated from the decision table ----------------
+def record_command(type_name: str) -> click.Command:
+    """The `record TYPE` command of one decision type: options from its fields, help with an example."""
+    from ledger.examples import example_for
+    from ledger.schema import COMMON, TYPES
+
+    dtype = TYPES[type_name]
+    fields = {**COMMON, **dtype.fields}
+
+    def run(env: Env, **options: Any) -> None:
+        _record_one(env, decision_from_options(type_name, dtype.subject, fields, options))
+
+    params: list[click.Parameter] = [click.Argument([dtype.subject.upper()], required=True)]
+    params.append(click.Option(["--on"], required=True, metavar="DATE", help="Effective date, YYYY-MM-DD."))
+    for name, spec in fields.items():
+        if name == "override_reason":
+            params.append(click.Option(["--override", "override_reason"], metavar="REASON",
+                                       help="Record it even though a rule refuses it (becomes an audit finding)."))
+            continue
+        flag = "--" + name.replace("_", "-")
+        when = f" (only for {spec.when[0]} {'/'.join(sorted(spec.when[1]))})" if spec.when else ""
+        need = "required" if spec.required and not spec.when else "optional"
+        choices = f" One of: {', '.join(spec.table)}." if spec.table else ""
+        helptext = f"{spec.kind}, {need}{when}.{choices}"
+        if spec.kind == "bool":
+            params.append(click.Option([f"{flag}/--no-{name.replace('_', '-')}", name], default=None, help=helptext))
+        elif spec.kind in ("enums", "texts", "idents"):
+            params.append(click.Option([flag, name], multiple=True, help=helptext + " Repeat for several."))
+        elif spec.kind in ("count", "year", "months"):
+            params.append(click.Option([flag, name], type=int, help=helptext))
+        else:
+            nullable = " Use 'none' for null." if spec.nullable else ""
+            params.append(click.Option([flag, name], help=helptext + nullable))
+    help_text = (f"Record a {type_name} decision: {dtype.meaning}.\n\n\b\nExample:\n  "
+                 f"cadre-ledger --actor 组织部-王 record {type_name} "
+                 f"{_example_line(example_for(type_name), dtype.subject, fields)}")
+    return click.Command(type_name, params=params, callback=click.pass_obj(run), help=help_text,
+                         context_settings=CONTEXT, short_help=dtype.meaning)
+
+
+def decision_from_options(type_name: str, subject: str, fields: dict[str, Any],
+                          options: dict[str, Any]) -> dict[str, Any]:
+    """The decision (as JSON would give it) that a `record` command's options describe."""
+    raw: dict[str, Any] = {"type": type_name, subject: options.pop(subject), "on": options.pop("on")}
+    for name, value in options.items():
+        if value is None or value == ():
+            continue
+        spec = fields.get(name)
+        if spec is not None and spec.nullable and value in ("none", "null"):
+            value = None
+        elif spec is not None and spec.kind in ("enums", "texts", "idents"):
+            value = list(value)
+        elif spec is not None and spec.kind == "basis" and str(value).isdigit():
+            value = int(value)
+        raw[name] = value
+    return raw
+
+
+def _example_line(example: dict[str, Any], subject: str, fields: dict[str, Any]) -> str:
+    parts = [str(example[subject]), "--on", example["on"]]
+    for name, value in example.items():
+        if name in ("type", "on", subject) or name not in fields:
+            continue
+        flag = "--" + name.replace("_", "-")
+        if isinstance(value, bool):
+            parts.append(flag if value else f"--no-{name.replace('_', '-')}")
+        elif isinstance(value, list):
+            for v in value:
+                parts += [flag, _quote(str(v))]
+        else:
+            parts += [flag, _quote(str(value))]
+    return " ".join(parts)
+
+
+def _quote(text: str) -> str:
+    return f'"{text}"' if any(c in text for c in " 〔〕") else text
+
+
 def _record_one(env: Env, raw: dict[str, Any]) -> None:
     report = env.ledger.import_lines([(1, raw)], env.actor)
     if report.errors:
@@ -199,7 +366,7 @@ def _record_one(env: Env, raw: dict[str, Any]) -> None:
         click.echo(f"already recorded {raw.get('id') or '(same content)'}")
 
 
-@cli.group(cls=RecordGroup, run_decision=_record_one, context_settings=CONTEXT)
+@cli.group(cls=RecordGroup, context_settings=CONTEXT)
 def record() -> None:
     """Record one decision, with options named after its fields (the same checks as import).
 
@@ -212,16 +379,21 @@ def record() -> None:
 
 
 # --- reading -------------------------------------------------------------------------------------
+def _with_fields(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """History-like rows for a table: the decision's own fields in one `fields` cell."""
+    return [{k: v for k, v in r.items() if k != "decision"} | {"fields": fields_line(r["decision"])} for r in rows]
+
+
 @cli.command(context_settings=CONTEXT)
 @click.argument("cadre", required=False)
 @click.option("--post", help="The history of a leading post instead of a cadre.")
 @click.option("--unit", help="The history of a unit (一案双查) instead of a cadre.")
 @click.option("--known-at", callback=parse_known_at, metavar="TIMESTAMP", help="Only events recorded by then.")
 @click.option("--verify", "verify_seals", is_flag=True, help="Check each event against its seal.")
-@output_format
+@output_options("json", "csv")
 @pass_env
 def history(env: Env, cadre: str | None, post: str | None, unit: str | None, known_at: datetime | None,
-            verify_seals: bool, as_json: bool, as_csv: bool) -> None:
+            verify_seals: bool, output: Output) -> None:
     """Every event of a cadre (or post, or unit) in recorded order.
 
     \b
@@ -233,20 +405,16 @@ def history(env: Env, cadre: str | None, post: str | None, unit: str | None, kno
     if sum(x is not None for x in (cadre, post, unit)) != 1:
         raise click.UsageError("name one cadre, or --post POST, or --unit UNIT")
     rows = env.ledger.history(cadre=cadre, post=post, unit=unit, at=known_at, verify=verify_seals)
-    if as_json:
-        click.echo(dumps(rows))
-        return
-    flat = [{k: v for k, v in r.items() if k != "decision"} | {"fields": fields_line(r["decision"])} for r in rows]
-    emit(flat, False, as_csv)
+    output.rows(rows if output.fmt == "json" else _with_fields(rows))
 
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("cadre")
 @time_axes
-@click.option("--json", "as_json", is_flag=True, help="Print the status document as JSON.")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", help="Labels in English or Chinese.")
+@output_options("json")
 @pass_env
-def show(env: Env, cadre: str, as_of: date, known_at: datetime | None, as_json: bool, lang: str) -> None:
+def show(env: Env, cadre: str, as_of: date, known_at: datetime | None, lang: str, output: Output) -> None:
     """A cadre's status: impact periods, promotability, triggers, rank eligibility.
 
     \b
@@ -255,8 +423,8 @@ def show(env: Env, cadre: str, as_of: date, known_at: datetime | None, as_json: 
       cadre-ledger show HB-000123 --as-of 2025-07-01 --known-at 2025-08-01T00:00:00Z --json
       cadre-ledger show HB-000123 --lang zh
     """
-    status = env.ledger.status(cadre, as_of, known_at)
-    click.echo(dumps(status) if as_json else to_sections(status, lang))
+    status = env.reader.status(cadre, as_of, known_at)
+    output.document(status, lambda: to_sections(status, lang))
 
 
 @cli.command("list", context_settings=CONTEXT)
@@ -267,10 +435,10 @@ def show(env: Env, cadre: str, as_of: date, known_at: datetime | None, as_json: 
 @click.option("--pool", is_flag=True, help="Only cadres in the 敢做善成 pool.")
 @click.option("--unit", help="Only cadres of this unit.")
 @time_axes
-@output_format
+@output_options("json", "csv")
 @pass_env
 def list_cmd(env: Env, expiring_within: int | None, flagged: bool, not_promotable: bool, pool: bool,
-             unit: str | None, as_of: date, known_at: datetime | None, as_json: bool, as_csv: bool) -> None:
+             unit: str | None, as_of: date, known_at: datetime | None, output: Output) -> None:
     """Cadres filtered by status, from the reporting tables (brought up to date first).
 
     \b
@@ -279,18 +447,17 @@ def list_cmd(env: Env, expiring_within: int | None, flagged: bool, not_promotabl
       cadre-ledger list --not-promotable --unit 宜昌市夷陵区 --csv
       cadre-ledger list --flagged --as-of 2025-12-31 --json
     """
-    rows = env.ledger.read_models.list_cadres(as_of, known_at, expiring_within=expiring_within, flagged=flagged,
-                                              not_promotable=not_promotable, pool=pool, unit=unit)
-    emit(rows, as_json, as_csv)
+    output.rows(env.reader.list_cadres(as_of, known_at, expiring_within=expiring_within, flagged=flagged,
+                                       not_promotable=not_promotable, pool=pool, unit=unit))
 
 
 @cli.command(context_settings=CONTEXT)
 @click.option("--kind", type=click.Choice(["override", "restoration-missing", "demotion-missing", "inquiry-overdue",
                                            "handover-late", "retroactive-breach"]), help="Only findings of this kind.")
 @time_axes
-@output_format
+@output_options("json", "csv")
 @pass_env
-def findings(env: Env, kind: str | None, as_of: date, known_at: datetime | None, as_json: bool, as_csv: bool) -> None:
+def findings(env: Env, kind: str | None, as_of: date, known_at: datetime | None, output: Output) -> None:
     """Audit findings: overrides, missing restorations and demotions, late replies and handovers, retroactive breaches.
 
     \b
@@ -298,8 +465,8 @@ def findings(env: Env, kind: str | None, as_of: date, known_at: datetime | None,
       cadre-ledger findings
       cadre-ledger findings --kind override --json
     """
-    emit(env.ledger.read_models.findings(as_of, known_at, kind), as_json, as_csv,
-         ["kind", "source", "cadre", "post", "raised_on", "rule", "detail"])
+    output.rows(env.reader.findings(as_of, known_at, kind),
+                ["kind", "source", "cadre", "post", "raised_on", "rule", "detail"])
 
 
 @cli.command(context_settings=CONTEXT)
@@ -308,10 +475,10 @@ def findings(env: Env, kind: str | None, as_of: date, known_at: datetime | None,
 @click.option("--post", help="Only this leading post.")
 @click.option("--unit", help="Only posts of this unit.")
 @time_axes
-@output_format
+@output_options("json", "csv")
 @pass_env
 def handovers(env: Env, status: str | None, post: str | None, unit: str | None, as_of: date,
-              known_at: datetime | None, as_json: bool, as_csv: bool) -> None:
+              known_at: datetime | None, output: Output) -> None:
     """Principal-leader handovers announced on or before --as-of, with their status on that date (R-HANDOVER).
 
     \b
@@ -319,7 +486,7 @@ def handovers(env: Env, status: str | None, post: str | None, unit: str | None, 
       cadre-ledger handovers --status overdue
       cadre-ledger handovers --post YC-YL-PARTY-SECRETARY --json
     """
-    emit(env.ledger.read_models.handovers(as_of, known_at, status=status, post=post, unit=unit), as_json, as_csv)
+    output.rows(env.reader.handovers(as_of, known_at, status=status, post=post, unit=unit))
 
 
 @cli.group(context_settings=CONTEXT)
@@ -329,12 +496,13 @@ def handover() -> None:
 
 @handover.command("show", context_settings=CONTEXT)
 @click.argument("post")
-@click.option("--announced", required=True, callback=lambda c, p, v: parse_as_of(c, p, v), metavar="DATE",
+@click.option("--announced", required=True, callback=parse_as_of, metavar="DATE",
               help="The date the leadership change was announced.")
 @time_axes
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@output_options("json")
 @pass_env
-def handover_show(env: Env, post: str, announced: date, as_of: date, known_at: datetime | None, as_json: bool) -> None:
+def handover_show(env: Env, post: str, announced: date, as_of: date, known_at: datetime | None,
+                  output: Output) -> None:
     """The record a supervisor signs: items by category with amounts, the outgoing leader's 实绩清单, signoffs.
 
     \b
@@ -342,17 +510,7 @@ def handover_show(env: Env, post: str, announced: date, as_of: date, known_at: d
       cadre-ledger handover show YC-YL-PARTY-SECRETARY --announced 2025-09-01
     """
     record = env.ledger.handover_record(post, announced, as_of, known_at)
-    if as_json:
-        click.echo(dumps(record))
-        return
-    head = {k: v for k, v in record.items() if not isinstance(v, (list, dict))}
-    click.echo(to_sections(head))
-    for category, items in record["items_by_category"].items():
-        click.echo(f"\nitems — {category}:")
-        click.echo("  " + to_table(items, ["on", "description", "amount", "source"]).replace("\n", "\n  "))
-    for key in ("extensions", "signoffs", "outgoing_performance"):
-        click.echo(f"\n{key.replace('_', ' ')}:")
-        click.echo("  " + to_table(record.get(key) or []).replace("\n", "\n  "))
+    output.document(record, lambda: format_handover_record(record))
 
 
 @cli.command(context_settings=CONTEXT)
@@ -360,9 +518,9 @@ def handover_show(env: Env, post: str, announced: date, as_of: date, known_at: d
 @click.option("--overdue", "which", flag_value="overdue", help="Only letter inquiries whose reply is overdue.")
 @click.option("--clarified", "which", flag_value="clarified", help="Only reports closed with a clarification.")
 @time_axes
-@output_format
+@output_options("json", "csv")
 @pass_env
-def reports(env: Env, which: str | None, as_of: date, known_at: datetime | None, as_json: bool, as_csv: bool) -> None:
+def reports(env: Env, which: str | None, as_of: date, known_at: datetime | None, output: Output) -> None:
     """Reports about cadres (一网监督, 函询, 了结, 澄清) and where each stands (R-REPORT).
 
     \b
@@ -370,31 +528,26 @@ def reports(env: Env, which: str | None, as_of: date, known_at: datetime | None,
       cadre-ledger reports --overdue
       cadre-ledger reports --clarified --json
     """
-    rows = env.ledger.reports(as_of, known_at, which)
-    emit(rows, as_json, as_csv, None if as_json else
-         ["cadre", "report", "standing", "received_on", "disposition", "reply_due_on", "replied_on", "status"])
+    output.rows(env.reader.reports(as_of, known_at, which), None if output.fmt == "json" else
+                ["cadre", "report", "standing", "received_on", "disposition", "reply_due_on", "replied_on", "status"])
 
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("case_no", metavar="CASE")
 @click.option("--known-at", callback=parse_known_at, metavar="TIMESTAMP", help="Only decisions recorded by then.")
-@output_format
+@output_options("json", "csv")
 @pass_env
-def case(env: Env, case_no: str, known_at: datetime | None, as_json: bool, as_csv: bool) -> None:
+def case(env: Env, case_no: str, known_at: datetime | None, output: Output) -> None:
     """Every decision of one case (一案双查): the organisation's and its leaders', in one view.
 
     \b
     Example:
       cadre-ledger case YL-2023-07
     """
-    rows = env.ledger.case(case_no, known_at)
+    rows = env.reader.case(case_no, known_at)
     if not rows:
         raise Refused(f"no decision is recorded under case {case_no}")
-    if as_json:
-        click.echo(dumps(rows))
-        return
-    emit([{k: v for k, v in r.items() if k != "decision"} | {"fields": fields_line(r["decision"])} for r in rows],
-         False, as_csv)
+    output.rows(rows if output.fmt == "json" else _with_fields(rows))
 
 
 @cli.command(context_settings=CONTEXT)
@@ -420,6 +573,7 @@ def export(env: Env, after: int, fmt: str, follow: bool, types: tuple[str, ...],
     from ledger.schema import TYPES
     from projections.feed import ENVELOPE_FIELDS, envelopes
     from projections.feed import follow as follow_feed
+    from projections.render import to_jsonable
 
     for t in types:
         if t not in TYPES:
@@ -427,7 +581,7 @@ def export(env: Env, after: int, fmt: str, follow: bool, types: tuple[str, ...],
                                      param_hint="--type")
     stream = (follow_feed(env.ledger, after, types, cadre) if follow
               else envelopes(env.ledger, after, types, cadre))
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     if fmt == "csv":
         import csv
 
@@ -457,13 +611,14 @@ def migrate(env: Env, target_url: str) -> None:
       cadre-ledger --db cadre-ledger.db migrate --to postgresql://ledger:secret@db.internal:5432/cadres
     """
     from ledger.app import CadreLedger
-    from ledger.migration import migrate as copy_ledger
+    from ledger.storage.migration import migrate as copy_ledger
+    from projections.reader import Reader
 
     target = CadreLedger(target_url)
     try:
-        with _bar(env.ledger.recorder.max_notification_id() or 0, "copying") as bar:
-            copied = copy_ledger(env.ledger, target, progress=bar.update if bar else None)
-        target.read_models.rebuild()
+        with progress_bar(env.ledger.recorder.max_notification_id() or 0, "copying") as bar:
+            copied = copy_ledger(env.ledger.session, target.session, progress=bar)
+        Reader(target).rebuild()
         click.echo(f"copied {copied:,} events to {target.database.redacted()} and rebuilt its read models")
     finally:
         target.close()
@@ -491,31 +646,24 @@ def demo(env: Env, cadres: int, years: int, seed: int, jsonl: Any) -> None:
       cadre-ledger --db /tmp/small.db demo --cadres 200 --years 5 --seed 7
       cadre-ledger demo --jsonl province.jsonl
     """
-    from ledger import demo as province
-    from ledger.audit import summarize, verify_ledger
-    from projections.report import first_report
-
-    decisions = province.generate(cadres=cadres, years=years, seed=seed)
     if jsonl is not None:
-        count = province.write_jsonl(jsonl, decisions)
+        from ledger import demo as province
+
+        count = province.write_jsonl(jsonl, province.generate(cadres=cadres, years=years, seed=seed))
         click.echo(f"wrote {count:,} decisions", err=True)
         return
-    lines = enumerate(decisions, start=1)  # streamed from the generator
+    from projections.demo import run_demo
+
     click.echo(f"generating and recording {cadres:,} cadres over {years} years (seed {seed})", err=True)
-    with _bar(cadres * years * 7, "recording") as bar:
-        report = env.ledger.import_lines(lines, env.actor or "demo", progress=bar.update if bar else None)
-    for message in report.errors[:20]:
+    done = run_demo(env.ledger, cadres=cadres, years=years, seed=seed, actor=env.actor or "demo",
+                    progress=progress_bar)
+    for message in done.imported.errors[:20]:
         click.echo(message, err=True)
-    click.echo(report.summary(), err=True)
-    if report.errors:
-        raise Refused(f"the demo province did not record cleanly ({report.refused:,} refused)")
-    total = env.ledger.recorder.max_notification_id() or 0
-    with _bar(total, "projecting") as bar:
-        env.ledger.read_models.catch_up(progress=bar.update if bar else None)
-    integrity = summarize(verify_ledger(env.ledger))
-    as_of = getattr(province, "DEFAULT_END", None) or today_in_china()
-    click.echo(format_first_report(first_report(env.ledger, as_of, integrity)))
-    if not integrity["ok"]:
+    click.echo(done.imported.summary(), err=True)
+    if done.report is None:
+        raise Refused(f"the demo province did not record cleanly ({done.imported.refused:,} refused)")
+    click.echo(format_first_report(done.report))
+    if not done.report["integrity"]["ok"]:
         sys.exit(1)
 
 
@@ -532,18 +680,15 @@ def keygen(private_path: str, public_path: str) -> None:
     Example:
       cadre-ledger keygen --private /secure/ledger.key --public ledger.pub
     """
-    from ledger.checkpoint import generate_keypair
+    from ledger.integrity.keys import generate_keypair
 
-    try:
-        fingerprint = generate_keypair(private_path, public_path)
-    except LedgerError as e:
-        raise Refused(e.message, e.exit_code) from None
+    fingerprint = generate_keypair(private_path, public_path)
     click.echo(f"wrote {private_path} (keep it secret) and {public_path}; fingerprint {fingerprint}")
 
 
 @cli.command("checkpoint", context_settings=CONTEXT)
 @click.option("--key", "key_path", metavar="FILE", help="The private key (else CADRE_LEDGER_SIGNING_KEY).")
-@click.option("--out", type=click.Path(dir_okay=False, writable=True), help="Also save the checkpoint to FILE.")
+@click.option("--out", metavar="FILE", help="Also save the checkpoint to FILE.")
 @pass_env
 def checkpoint_cmd(env: Env, key_path: str | None, out: str | None) -> None:
     """Print (and save) a signed checkpoint: tree size, root hash, time, signature. Auditors keep these.
@@ -552,12 +697,11 @@ def checkpoint_cmd(env: Env, key_path: str | None, out: str | None) -> None:
     Example:
       cadre-ledger checkpoint --key ledger.key --out checkpoints/2026-11-26.json
     """
-    from ledger.audit import checkpoint
+    from ledger.integrity.front import checkpoint
 
-    text = dumps(checkpoint(env.ledger, key_path))
+    text = dumps(checkpoint(env.ledger.session, key_path))
     if out:
-        with open(out, "w", encoding="utf-8") as f:
-            f.write(text + "\n")
+        write_file(out, text + "\n")
     click.echo(text)
 
 
@@ -565,9 +709,9 @@ def checkpoint_cmd(env: Env, key_path: str | None, out: str | None) -> None:
 @click.option("--checkpoint", "checkpoints", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="A saved checkpoint the log must still extend (repeatable).")
 @click.option("--public-key", type=click.Path(exists=True, dir_okay=False), help="The signer's public key.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@output_options("json")
 @pass_env
-def verify(env: Env, checkpoints: tuple[str, ...], public_key: str | None, as_json: bool) -> None:
+def verify(env: Env, checkpoints: tuple[str, ...], public_key: str | None, output: Output) -> None:
     """Recompute every seal from the stored bytes; report the first position that does not match.
 
     Exit 0 when intact, 1 when tampered, 2 for unusable input (a bad checkpoint or key file).
@@ -577,12 +721,11 @@ def verify(env: Env, checkpoints: tuple[str, ...], public_key: str | None, as_js
       cadre-ledger verify
       cadre-ledger verify --checkpoint checkpoints/2026-11-26.json --public-key ledger.pub
     """
-    from ledger.audit import summarize, verify_ledger
+    from ledger.integrity.front import summarize, verify_ledger
 
-    report = verify_ledger(env.ledger, checkpoints, public_key)
-    summary = summarize(report)
-    click.echo(dumps(summary) if as_json else summary["message"])
-    if not report.ok:
+    summary = summarize(verify_ledger(env.ledger.session, checkpoints, public_key))
+    output.document(summary, lambda: str(summary["message"]))
+    if not summary["ok"]:
         sys.exit(1)
 
 
@@ -590,7 +733,7 @@ def verify(env: Env, checkpoints: tuple[str, ...], public_key: str | None, as_js
 @click.argument("decision_id")
 @click.option("--checkpoint", type=click.Path(exists=True, dir_okay=False),
               help="Prove inclusion in the tree this saved checkpoint signed.")
-@click.option("--out", type=click.Path(dir_okay=False, writable=True), help="Also save the proof to FILE.")
+@click.option("--out", metavar="FILE", help="Also save the proof to FILE.")
 @pass_env
 def prove(env: Env, decision_id: str, checkpoint: str | None, out: str | None) -> None:
     """Print an inclusion proof for one decision, checkable offline with verify-proof.
@@ -599,12 +742,11 @@ def prove(env: Env, decision_id: str, checkpoint: str | None, out: str | None) -
     Example:
       cadre-ledger prove s-2023-17 --checkpoint checkpoints/2026-11-26.json --out s-2023-17.proof.json
     """
-    from ledger.audit import prove as make_proof
+    from ledger.integrity.front import prove as make_proof
 
-    text = dumps(make_proof(env.ledger, decision_id, checkpoint))
+    text = dumps(make_proof(env.ledger.session, decision_id, checkpoint))
     if out:
-        with open(out, "w", encoding="utf-8") as f:
-            f.write(text + "\n")
+        write_file(out, text + "\n")
     click.echo(text)
 
 
@@ -623,13 +765,12 @@ def verify_proof(proof_file: str, public_key: str | None, checkpoint: str | None
     Example:
       cadre-ledger verify-proof s-2023-17.proof.json --public-key ledger.pub
     """
-    from ledger.checkpoint import load_checkpoint, load_proof_doc, load_public_key, verify_proof_doc
+    from ledger.integrity.checkpoints import load_checkpoint
+    from ledger.integrity.keys import load_public_key
+    from ledger.integrity.proofs import load_proof_doc, verify_proof_doc
 
-    try:
-        key = load_public_key(public_key) if public_key else None
-        result = verify_proof_doc(load_proof_doc(proof_file), key, load_checkpoint(checkpoint) if checkpoint else None)
-    except LedgerError as e:
-        raise Refused(e.message, e.exit_code) from None
+    key = load_public_key(public_key) if public_key else None
+    result = verify_proof_doc(load_proof_doc(proof_file), key, load_checkpoint(checkpoint) if checkpoint else None)
     if result.get("signature_checked"):
         signed = " (checkpoint signature checked)"
     elif result.get("checkpoint_size"):
@@ -643,42 +784,34 @@ def verify_proof(proof_file: str, public_key: str | None, checkpoint: str | None
 
 
 @cli.command(context_settings=CONTEXT)
-@output_format
+@output_options("json", "csv")
 @pass_env
-def projections(env: Env, as_json: bool, as_csv: bool) -> None:
+def projections(env: Env, output: Output) -> None:
     """Each read model's position in the log and its lag.
 
     \b
     Example:
       cadre-ledger projections
     """
-    emit(env.ledger.read_models.positions(), as_json, as_csv)
+    output.rows(env.reader.positions())
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("name", required=False, type=click.Choice(["all", "cadres", "restrictions", "flags", "pool",
-                                                           "findings", "reports", "handovers", "cases"]))
+@click.argument("name", required=False, default="all", type=click.Choice(READ_MODELS))
 @pass_env
-def rebuild(env: Env, name: str | None) -> None:
-    """Rebuild the read models from zero, from every stored event.
-
-    The read models are derived together in one pass, so naming one rebuilds them all.
+def rebuild(env: Env, name: str) -> None:
+    """Rebuild the read models (or the one named) from zero, from every stored event.
 
     \b
     Example:
       cadre-ledger rebuild
+      cadre-ledger rebuild restrictions
     """
-    total = env.ledger.recorder.max_notification_id() or 0
-    with _bar(total, "rebuilding") as bar:
-        count = env.ledger.read_models.rebuild(progress=bar.update if bar else None)
-    click.echo(f"rebuilt the read models from {count:,} events")
-
-
-def _bar(length: int, label: str) -> Any:
-    """A progress bar on a terminal (when the length is known); nothing when piped."""
-    if sys.stderr.isatty() and length > 0:
-        return click.progressbar(length=length, label=label, file=sys.stderr)
-    return _null()
+    tables = None if name == "all" else [f"proj_{name}"]
+    with progress_bar(env.ledger.recorder.max_notification_id() or 0, "rebuilding") as bar:
+        count = env.reader.rebuild(progress=bar, tables=tables)
+    what = "the read models" if tables is None else f"the {name} read model"
+    click.echo(f"rebuilt {what} from {count:,} events")
 
 
 def main() -> None:

@@ -22,25 +22,27 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ledger import demo  # noqa: E402
-from ledger.app import CadreLedger  # noqa: E402
-from ledger.audit import verify_ledger  # noqa: E402
-from ledger.migration import migrate  # noqa: E402
-from projections.feed import envelopes  # noqa: E402
-from projections.service import TABLE_NAMES  # noqa: E402
+from ledger import demo
+from ledger.app import CadreLedger
+from ledger.errors import LedgerError
+from ledger.integrity.front import verify_ledger
+from ledger.storage.migration import migrate
+from projections.feed import envelopes
+from projections.reader import Reader
+from projections.tables import TABLE_NAMES
 
 DAYS = (date(2019, 6, 30), date(2023, 1, 1), demo.DEFAULT_END)
 
 
 def read_models(app: CadreLedger) -> dict[str, list[str]]:
-    with app.read_models.db.transaction(commit=False) as c:
+    with app.session.transaction(commit=False) as c:
         return {t: sorted(map(repr, c.execute(f"SELECT * FROM {t}").fetchall())) for t in TABLE_NAMES}
 
 
 def status_or_error(app: CadreLedger, cadre: str, day: date) -> object:
     try:
-        status = app.status(cadre, day)
-    except Exception as e:  # a cadre not yet registered on that day, on both sides alike
+        status = Reader(app).status(cadre, day)
+    except LedgerError as e:  # a cadre not yet registered on that day, on both sides alike
         return str(e)
     status.pop("known_at")
     return status
@@ -59,17 +61,17 @@ def main() -> None:
         source = CadreLedger(str(Path(tempfile.mkdtemp()) / "province.db"))
         started = time.perf_counter()
         report = source.import_lines(enumerate(demo.generate(args.cadres, args.years), 1), "demo")
-        source.read_models.catch_up()
+        Reader(source).catch_up()
         print(f"source: {report.summary()} and read models caught up in {time.perf_counter() - started:.1f} s")
         target = CadreLedger(f"{args.postgres}?schema={schema}")
         started = time.perf_counter()
-        copied = migrate(source, target)
+        copied = migrate(source.session, target.session)
         print(f"migrated {copied:,} events in {time.perf_counter() - started:.1f} s")
         started = time.perf_counter()
-        target.read_models.rebuild()
+        Reader(target).rebuild()
         print(f"rebuilt the target's read models in {time.perf_counter() - started:.1f} s")
-        print(f"target verifies: {verify_ledger(target).ok}")
-        cadres = [r["cadre"] for r in source.read_models.list_cadres(demo.DEFAULT_END)]
+        print(f"target verifies: {verify_ledger(target.session).ok}")
+        cadres = [r["cadre"] for r in Reader(source).list_cadres(demo.DEFAULT_END)]
         differences = sum(status_or_error(source, c, d) != status_or_error(target, c, d) for c in cadres for d in DAYS)
         print(f"statuses compared: {len(cadres):,} cadres × {len(DAYS)} dates, differences: {differences}")
         equal = read_models(source) == read_models(target)

@@ -31,8 +31,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ledger.app import CadreLedger  # noqa: E402
-from ledger.audit import verify_ledger  # noqa: E402
+from ledger.app import CadreLedger
+from ledger.integrity.front import verify_ledger
+from projections.reader import Reader
 
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
 Result = dict[str, Any]
@@ -223,11 +224,12 @@ def bench_show_in_process(url: str, cadre: str, runs: int = 300) -> Result:
     app = CadreLedger(url)
     events = len(app.history(cadre=cadre))
     day = date(2026, 11, 20)
-    app.status(cadre, day)
+    reader = Reader(app)
+    reader.status(cadre, day)
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        app.status(cadre, day)
+        reader.status(cadre, day)
         times.append(time.perf_counter() - start)
     times.sort()
     app.close()
@@ -238,7 +240,7 @@ def bench_show_in_process(url: str, cadre: str, runs: int = 300) -> Result:
 def bench_rebuild(url: str) -> Result:
     app = CadreLedger(url)
     raw, count, _ = raw_read_all(app)
-    seconds, _ = timed(app.read_models.rebuild)
+    seconds, _ = timed(Reader(app).rebuild)
     app.close()
     return figure("rebuild of all read models", count / seconds, "events/s", count / raw, "≥ 50,000/s")
 
@@ -250,15 +252,15 @@ def bench_verify(url: str) -> Result:
     for s in states:
         hashlib.sha256(s).digest()
     raw = time.perf_counter() - start
-    seconds, report = timed(lambda: verify_ledger(app))
+    seconds, report = timed(lambda: verify_ledger(app.session))
     assert report.ok, report.reason
     app.close()
     return figure("verify", count / seconds, "events/s", count / raw, "≥ 300,000/s")
 
 
 def bench_export(url: str) -> Result:
-    from ledger.render import dumps
     from projections.feed import envelopes
+    from projections.render import dumps
 
     app = CadreLedger(url)
     raw, count, _ = raw_read_all(app)
@@ -273,12 +275,13 @@ def bench_rss(url_for: Callable[[str], str], jsonl: Path) -> list[Result]:
     url = url_for("rss")
     out = []
     for step, code in (
-        ("import", f"from ledger.app import CadreLedger; from ledger.importer import read_jsonl; "
+        ("import", (f"from ledger.app import CadreLedger; from ledger.importer import read_jsonl; "
                    f"a=CadreLedger({url!r}); r=a.import_lines(read_jsonl(open({str(jsonl)!r})), 'bench'); "
-                   f"assert not r.errors"),
-        ("rebuild", f"from ledger.app import CadreLedger; CadreLedger({url!r}).read_models.rebuild()"),
-        ("verify", f"from ledger.app import CadreLedger; from ledger.audit import verify_ledger; "
-                   f"assert verify_ledger(CadreLedger({url!r})).ok"),
+                   f"assert not r.errors")),
+        ("rebuild", (f"from ledger.app import CadreLedger; from projections.reader import Reader; "
+                    f"Reader(CadreLedger({url!r})).rebuild()")),
+        ("verify", (f"from ledger.app import CadreLedger; from ledger.integrity.front import verify_ledger; "
+                   f"assert verify_ledger(CadreLedger({url!r}).session).ok")),
     ):
         # VmHWM of the child's own address space (ru_maxrss would count the parent's memory at fork)
         code += "; print([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])"
@@ -290,9 +293,7 @@ def bench_rss(url_for: Callable[[str], str], jsonl: Path) -> list[Result]:
 
 
 def _busiest_cadre(app: CadreLedger) -> str:
-    from projections.db import Db
-
-    with Db(app).transaction(commit=False) as c:
+    with app.session.transaction(commit=False) as c:
         row = c.execute("SELECT stream, COUNT(*) FROM ledger_decisions WHERE stream LIKE ? "
                         "GROUP BY stream ORDER BY COUNT(*) DESC LIMIT 1", ("cadre/%",)).fetchone()
     return row[0].split("/", 1)[1]
@@ -303,7 +304,8 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=50_000, help="decisions in the generated province")
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    parser.add_argument("--scaling", action="store_true", help="also import 10k/100k/(--events) to check per-event cost")
+    parser.add_argument("--scaling", action="store_true",
+                        help="also import 10k/100k/(--events) to check per-event cost")
     parser.add_argument("--quick", action="store_true", help="skip the whole-process and RSS figures")
     args = parser.parse_args()
 

@@ -19,55 +19,25 @@ import argparse
 import copy
 import os
 import platform
-import statistics
 import shutil
+import statistics
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from eventsourcing.postgres import PostgresApplicationRecorder  # noqa: E402
-from eventsourcing.utils import get_topic  # noqa: E402
-from psycopg.rows import tuple_row  # noqa: E402
-from psycopg.sql import SQL, Identifier  # noqa: E402
 
-from ledger import sealing, store  # noqa: E402
-from ledger.app import CadreLedger  # noqa: E402
-from ledger.demo import generate  # noqa: E402
+from ledger.app import CadreLedger
+from ledger.demo import generate
+from ledger.integrity import sealing
 
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
-
-
-class UnsealedSQLiteRecorder(store.SealingSQLiteRecorder):
-    """Bench only: the events and the decision index, without the seals."""
-
-    def _insert_events(self, c: Any, stored_events: Sequence[Any], **kwargs: Any) -> Sequence[int]:
-        ids = [row[0] for row in self._insert_rows(c, stored_events)]
-        index = store._index_rows(stored_events, ids, kwargs)
-        if index:
-            c.executemany(f"INSERT INTO {store.DECISIONS_TABLE} VALUES (?,?,?,?,?)", index)
-        return ids
-
-
-class UnsealedPostgresRecorder(store.SealingPostgresRecorder):
-    """Bench only: the events and the decision index, without the seals."""
-
-    def _fetch_ids_after_insert_events(self, curs: Any, stored_events: Sequence[Any],
-                                       **kwargs: Any) -> Sequence[int]:
-        insert = PostgresApplicationRecorder._fetch_ids_after_insert_events
-        ids = insert(self, curs, stored_events, **kwargs) or []
-        index = store._index_rows(stored_events, ids, kwargs)
-        if index:
-            with curs.connection.cursor(row_factory=tuple_row) as c:
-                c.executemany(SQL("INSERT INTO {}.{} VALUES (%s,%s,%s,%s,%s)").format(
-                    Identifier(self.datastore.schema), Identifier(store.DECISIONS_TABLE)), index)
-        return ids
 
 
 class SealClock:
@@ -109,8 +79,10 @@ class Backend:
         return f"{self.base}?schema={schema}"
 
     def unsealed_env(self) -> dict[str, str]:
-        recorder = UnsealedSQLiteRecorder if self.kind == "sqlite" else UnsealedPostgresRecorder
-        return {"APPLICATION_RECORDER_TOPIC": get_topic(recorder)}
+        # the storage recorders alone: events and the decision index, without the seals
+        recorder = ("ledger.storage.sqlite:LedgerSQLiteRecorder" if self.kind == "sqlite"
+                    else "ledger.storage.postgres:LedgerPostgresRecorder")
+        return {"APPLICATION_RECORDER_TOPIC": recorder}
 
     def cleanup(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)

@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +24,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ledger.app import CadreLedger  # noqa: E402
-from ledger.audit import summarize, verify_ledger  # noqa: E402
 from ledger.demo import DEFAULT_END, generate  # noqa: E402
+from ledger.integrity.front import summarize, verify_ledger  # noqa: E402
 from projections.pictures import page_meta, render_dashboard, render_dossier  # noqa: E402
 from projections.pictures.browser import print_to_pdf  # noqa: E402
+from projections.reader import Reader  # noqa: E402
 from projections.report import first_report  # noqa: E402
 
-GENERATED = datetime(2026, 11, 26, 2, 0, tzinfo=timezone.utc)  # a fixed moment: the same pictures each run
+GENERATED = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)  # a fixed moment: the same pictures each run
 DPI = 140
 COLOURS = 256
 
@@ -75,11 +76,12 @@ def main() -> None:
         recorded = app.import_lines(enumerate(decisions, 1), "demo")
         if recorded.errors:
             raise SystemExit(f"the demo did not record cleanly: {recorded.errors[:3]}")
-        app.read_models.catch_up()
+        reader = Reader(app)
+        reader.catch_up()
         meta = page_meta(app, DEFAULT_END, None, "组织部-王", now=GENERATED)
-        statuses = [app.status(row["cadre"], DEFAULT_END) for row in app.read_models.list_cadres(DEFAULT_END)]
+        statuses = [reader.status(row["cadre"], DEFAULT_END) for row in reader.list_cadres(DEFAULT_END)]
         chosen = max(statuses, key=richness)
-        report = first_report(app, DEFAULT_END, summarize(verify_ledger(app)))
+        report = first_report(reader, DEFAULT_END, summarize(verify_ledger(app.session)))
         pages = {"dossier": render_dossier(chosen, meta), "dashboard": render_dashboard(report, meta)}
         for name, html in pages.items():
             page = out / f"{name}.html"

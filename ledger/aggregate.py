@@ -1,7 +1,7 @@
 """The base of the ledger's aggregates: a stream of decisions, kept as facts in recording order."""
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -16,8 +16,11 @@ class Subject(Aggregate):
     subject_key: ClassVar[str] = ""
     events_by_type: ClassVar[dict[str, type[Decided]]] = {}
 
-    # Attributes, set by the first event (annotations here would become __init__ parameters):
-    # key: str — the natural key; facts: list[Fact] — the decisions, in recording order.
+    # Set by the first event; declared for type checkers only, since annotations in the class body would
+    # become parameters of the aggregate's __init__.
+    if TYPE_CHECKING:
+        key: str  # the natural key
+        facts: list[Fact]  # the decisions, in recording order
 
     @classmethod
     def stream(cls, key: str) -> str:
@@ -34,7 +37,7 @@ class Subject(Aggregate):
         """A new subject whose first event records `decision`."""
         created = cls.events_by_type[decision["type"]]
         key = decision[cls.subject_key]
-        return cls._create(created, id=cls.id_for(key), key=key,
+        return cls._create(cast(Any, created), id=cls.id_for(key), key=key,
                            **event_kwargs(decision, cls.subject_key, actor, override_reason))
 
     def record(self, decision: dict[str, Any], actor: str, override_reason: str | None = None) -> None:

@@ -43,10 +43,6 @@ class RuleViolation(LedgerError):
         super().__init__(f"{message} ({rule}); use --override \"reason\" to record it anyway")
 
 
-class ConflictingDecision(LedgerError):
-    """A decision id is already recorded with different content."""
-
-
 class NotFound(LedgerError):
     """A cadre, post or decision that the request names is not in the ledger."""
 
@@ -69,3 +65,7 @@ class UnusableInput(LedgerError):
     """A checkpoint, key or proof file cannot be read at all."""
 
     exit_code = 2
+
+
+class ProjectionConflict(LedgerError):
+    """Another process moved the read models' position first; this page was not applied."""

@@ -29,10 +29,6 @@ from typing import Any
 
 Fact = dict[str, Any]
 
-COMMON_KEYS: tuple[str, ...] = (
-    "id", "type", "on", "recorded_at", "seq", "actor", "doc", "authority", "note", "case", "override_reason",
-)
-
 
 def known_at(facts: Iterable[Fact], moment: datetime | None) -> list[Fact]:
     """The facts recorded at or before `moment` (all of them when `moment` is None)."""

@@ -6,22 +6,36 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, Protocol
+from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, InterfaceError, InternalError, OperationalError
 
+from ledger.aggregate import Subject
 from ledger.decisions import Decision, content_hash, parse, with_id
 from ledger.errors import ConcurrencyError, InvalidDecision, LedgerError, RuleViolation, StorageError
+from ledger.fastpaths import PendingEvent
 from ledger.references import check_references
-from ledger.store import is_contention, storage_failure
+from ledger.storage.failures import is_contention, storage_failure
+from ledger.storage.url import Database
 from ledger.workspace import Workspace
 
 BATCH = 2000
 ATTEMPTS = 6
 
 Line = tuple[int, Any]
+
+
+class Ledger(Protocol):
+    """What an import needs of the ledger it records into."""
+
+    database: Database
+
+    def decision_hashes(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]: ...
+    def load_subject(self, agg_id: UUID) -> Subject | None: ...
+    def write_events(self, pending: Sequence[PendingEvent]) -> None: ...
 
 
 @dataclass
@@ -56,7 +70,7 @@ def read_jsonl(stream: IO[str]) -> Iterator[Line]:
 class Importer:
     """Records decisions into a `CadreLedger`: checks, then saves in batches, retrying on conflicts."""
 
-    def __init__(self, app: Any, actor: str | None) -> None:
+    def __init__(self, app: Ledger, actor: str | None) -> None:
         if not actor or not actor.strip():
             raise LedgerError("no actor: every write names who records it; pass --actor NAME or set CADRE_LEDGER_ACTOR")
         self.app, self.actor = app, actor.strip()
@@ -149,10 +163,11 @@ class Importer:
 
     def _write(self, work: Workspace, report: ImportReport, progress: Callable[[int], None] | None) -> None:
         pending = work.pending
-        for start in range(0, len(pending), BATCH):
-            batch = pending[start:start + BATCH]
+        pending.reverse()  # taken from the end, a batch at a time, so that each written batch is let go at once
+        while pending:
+            batch = pending[:-BATCH - 1:-1]
+            del pending[-BATCH:]
             self.app.write_events(batch)
-            pending[start:start + BATCH] = [None] * len(batch)  # written: let the encoded states go
             report.recorded += len(batch)
             report.ids.extend(p.index[0] for p in batch)
             if progress:

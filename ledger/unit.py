@@ -1,10 +1,12 @@
 """The Unit aggregate: accountability of a Party organisation or unit (一案双查)."""
 from __future__ import annotations
 
+from typing import Any, cast
+
 from eventsourcing.domain import Aggregate
 
 from ledger.aggregate import Subject, events_table
-from ledger.events import Decided
+from ledger.events import Decided, event_kwargs
 
 
 class Unit(Subject):
@@ -20,15 +22,10 @@ class Unit(Subject):
         decision_type = "unit-accountability"
 
     @classmethod
-    def open(cls, decision, actor, override_reason=None):  # type: ignore[no-untyped-def]
+    def open(cls, decision: dict[str, Any], actor: str, override_reason: str | None = None) -> Subject:
         """A unit's stream opens with its first accountability decision."""
-        return cls._create(cls.FirstHeldAccountable, id=cls.id_for(decision["unit"]), key=decision["unit"],
-                           **_kwargs(decision, actor, override_reason))
-
-
-def _kwargs(decision, actor, override_reason):  # type: ignore[no-untyped-def]
-    from ledger.events import event_kwargs
-    return event_kwargs(decision, "unit", actor, override_reason)
+        return cls._create(cast(Any, cls.FirstHeldAccountable), id=cls.id_for(decision["unit"]),
+                           key=decision["unit"], **event_kwargs(decision, "unit", actor, override_reason))
 
 
 Unit.events_by_type = events_table(Unit.HeldAccountable)

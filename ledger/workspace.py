@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -17,23 +17,10 @@ from eventsourcing.utils import get_topic
 from ledger.aggregate import Subject
 from ledger.cadre import Cadre
 from ledger.decisions import Decision
-from ledger.events import Decided, event_kwargs
 from ledger.facts import Fact
+from ledger.fastpaths import PendingEvent, fact_of, stored_state
 from ledger.post import LeadershipPost
-from ledger.unit import Unit
-
-SUBJECTS: dict[str, type[Subject]] = {"cadre": Cadre, "post": LeadershipPost, "unit": Unit}
-CREATED: dict[type[Subject], type[Decided]] = {
-    Cadre: Cadre.Registered, LeadershipPost: LeadershipPost.Registered, Unit: Unit.FirstHeldAccountable,
-}
-
-
-def subject_class(decision: Decision) -> type[Subject]:
-    """The aggregate class a decision is recorded on."""
-    for key, cls in SUBJECTS.items():
-        if key in decision:
-            return cls
-    raise AssertionError(f"decision without a subject: {decision['type']}")
+from ledger.subjects import CREATED, subject_class
 
 
 @dataclass
@@ -45,17 +32,6 @@ class Stream:
     id: UUID
     version: int = 0
     facts: list[Fact] = field(default_factory=list)
-
-
-@dataclass
-class PendingEvent:
-    """An event to write: identity, topic, the state dict to encode, and its decision-index row."""
-
-    originator_id: UUID
-    version: int
-    topic: str
-    state: dict[str, Any]
-    index: tuple[Any, ...]
 
 
 class Workspace:
@@ -97,7 +73,7 @@ class Workspace:
         found = self.stream(cls, decision[cls.subject_key])
         seq = found.version + 1 if found is not None else 1
         return {"doc": None, "authority": None, "note": None, "case": None, "override_reason": None,
-                **decision, "recorded_at": datetime.now(timezone.utc), "seq": seq, "actor": actor}
+                **decision, "recorded_at": datetime.now(UTC), "seq": seq, "actor": actor}
 
     def add(self, decision: Decision, content_hash: str, actor: str, override_reason: str | None) -> None:
         """Record `decision` on its stream in memory; it is written by the next save."""
@@ -106,26 +82,10 @@ class Workspace:
         stream = self.stream(cls, key)
         if stream is None:
             stream = self._streams[cls.id_for(key)] = Stream(cls, key, cls.id_for(key))
-        event_class = CREATED[cls] if stream.version == 0 else cls.events_by_type[decision["type"]]
-        state: dict[str, Any] = {"timestamp": datetime.now(timezone.utc),
-                                 **event_kwargs(decision, cls.subject_key, actor, override_reason)}
-        if stream.version == 0:
-            state["originator_topic"] = get_topic(cls)
-            state["key"] = key
-        class_version = getattr(event_class, "class_version", 1)
-        if class_version > 1:
-            state["class_version"] = class_version
+        first = stream.version == 0
+        event_class = CREATED[cls] if first else cls.events_by_type[decision["type"]]
+        state = stored_state(decision, event_class, cls, key, actor, override_reason, first)
         stream.version += 1
         stream.facts.append(fact_of(state, event_class.decision_type, stream.version, cls.subject_key, key))
         index = (decision["id"], content_hash, cls.stream(key), decision["type"], stream.id, stream.version)
         self.pending.append(PendingEvent(stream.id, stream.version, get_topic(event_class), state, index))
-
-
-def fact_of(state: dict[str, Any], decision_type: str, version: int, subject_key: str, key: str) -> Fact:
-    """The fact a stored event state stands for (the same as `Decided.fact`)."""
-    return {
-        "id": state["decision_id"], "type": decision_type, "on": state["on"], "recorded_at": state["timestamp"],
-        "seq": version, subject_key: key, "actor": state["actor"], "doc": state["doc"],
-        "authority": state["authority"], "note": state["note"], "case": state["case"],
-        "override_reason": state["override_reason"], **state["details"],
-    }

@@ -1,11 +1,11 @@
 """Rows of the read models for one subject, derived from its facts (a pure function of the facts).
 
 A cadre's status depends on the query date only through the decisions that change things "from
-their own date" (exemptions, restorations, ends of suspensions and investigations, variations,
-expulsions, determinations; retractions, revocations and variations apply from the start). Between two such dates the restriction intervals, flags and findings
-are the same, so each is computed once per stretch and stored with the stretch `[asof_from, asof_to)`
-in which it holds. A query as of D then reads the rows whose stretch contains D — exactly what a
-replay of the cadre as of D would say.
+their own date" (exemptions, restorations, ends of suspensions and investigations, expulsions,
+determinations; retractions, revocations and variations apply from the start). Between two such dates
+the restriction intervals, flags and findings are the same, so each is computed once per stretch and
+stored with the stretch `[asof_from, asof_to)` in which it holds. A query as of D then reads the rows
+whose stretch contains D — exactly what a replay of the cadre as of D would say.
 """
 from __future__ import annotations
 
@@ -47,7 +47,8 @@ def cadre_rows(facts: Sequence[Fact], posts: dict[str, dict[str, Any]], with_nam
     cadre, first = facts[0]["cadre"], facts[0]
     rows: Rows = {name: [] for name in ("proj_cadres", "proj_restrictions", "proj_flags", "proj_pool",
                                          "proj_findings", "proj_reports", "proj_cases")}
-    rows["proj_cadres"].append((cadre, first.get("name") if with_names else None, first.get("unit"), first.get("staff_category"),
+    rows["proj_cadres"].append((cadre, first.get("name") if with_names else None, first.get("unit"),
+                                first.get("staff_category"),
                                 first["on"].isoformat(), len(facts)))
     for asof_from, asof_to, at in stretches(facts):
         status = compute_status(facts, at, posts=posts)

@@ -8,62 +8,40 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
-from functools import lru_cache
 from typing import Any
 
-from eventsourcing.utils import resolve_topic
-
-from ledger.events import COMMON_FIELDS
-from ledger.transcoder import plain_state
-from projections.db import Db
+from ledger.app import CadreLedger
+from ledger.events import COMMON_FIELDS, stream_id
+from ledger.fastpaths import decode_state, event_class
 
 PAGE = 2000
 ENVELOPE_FIELDS = ("position", "id", "stream", "version", "type", "effective_on", "recorded_at", "actor", "data",
                    "hash")
 
 
-@lru_cache(maxsize=None)
-def decision_type(topic: str) -> str:
-    """The decision type an event topic records."""
-    return resolve_topic(topic).decision_type
-
-
-def page_sql(db: Db, table: str, types: Sequence[str], stream: str | None) -> str:
-    """The query for one page of envelopes after a position and up to another."""
-    pos = "e.notification_id" if db.postgres else "e.rowid"
-    where = [f"{pos} > ?", f"{pos} <= ?"]
-    if types:
-        where.append(f"d.type IN ({','.join('?' * len(types))})")
-    if stream:
-        where.append("d.stream = ?")
-    return (f"SELECT {pos}, e.originator_version, e.topic, e.state, d.stream, s.event_hash "
-            f"FROM {table} e JOIN ledger_decisions d ON d.position = {pos} "
-            f"LEFT JOIN ledger_seals s ON s.position = {pos} "
-            f"WHERE {' AND '.join(where)} ORDER BY {pos} LIMIT ?")
-
-
-def envelopes(app: Any, after: int = 0, types: Sequence[str] = (), cadre: str | None = None,
+def envelopes(app: CadreLedger, after: int = 0, types: Sequence[str] = (), cadre: str | None = None,
               page: int = PAGE, upto: int | None = None) -> Iterator[dict[str, Any]]:
     """Every envelope after `after` (exclusive) and up to `upto` (default: all), in log order.
 
     Dates, datetimes and amounts in envelopes are the ISO / decimal strings they are stored as."""
-    db = Db(app)
-    decode = _decoder(app)
+    session, mapper = app.session, app.mapper
     stream = f"cadre/{cadre}" if cadre else None
-    sql = page_sql(db, app.recorder.events_table_name, types, stream)
+    sql = session.tables.feed_page(len(types), stream is not None)
     position = after
     while True:
-        with db.transaction(commit=False) as c:
-            rows = c.execute(sql, [position, upto if upto is not None else 2**62, *types,
-                                   *([stream] if stream else []), page]).fetchall()
+        with session.transaction(commit=False) as c:
+            c.raw.execute(sql, [position, upto if upto is not None else 2**62, *types,
+                                *([stream] if stream else []), page])
+            rows = c.raw.fetchall()
         for pos, version, topic, state, stream_name, event_hash in rows:
-            yield envelope(pos, version, topic, decode(state), stream_name, event_hash)
+            data = decode_state(mapper, topic, state, stream_id(stream_name), version, for_json=True)
+            yield envelope(pos, version, topic, data, stream_name, event_hash)
         if len(rows) < page:
             return
         position = rows[-1][0]
 
 
-def follow(app: Any, after: int = 0, types: Sequence[str] = (), cadre: str | None = None,
+def follow(app: CadreLedger, after: int = 0, types: Sequence[str] = (), cadre: str | None = None,
            interval: float = 0.5, should_stop: Callable[[], bool] = lambda: False) -> Iterator[dict[str, Any]]:
     """Envelopes after `after`, then new ones as they are recorded (LISTEN/NOTIFY on PostgreSQL, polling on SQLite)."""
     position = after
@@ -76,14 +54,14 @@ def follow(app: Any, after: int = 0, types: Sequence[str] = (), cadre: str | Non
             position = head
             wait()
     finally:
-        wait.close()  # type: ignore[attr-defined]
+        wait.close()
 
 
 def envelope(position: int, version: int, topic: str, state: dict[str, Any], stream: str,
              event_hash: bytes | None) -> dict[str, Any]:
     """One envelope from a stored event's decoded state."""
     kind, key = stream.split("/", 1)
-    dtype = decision_type(topic)
+    dtype = event_class(topic).decision_type
     data: dict[str, Any] = {"id": state["decision_id"], "type": dtype, "on": state["on"], kind: key}
     for name in COMMON_FIELDS:
         if state.get(name) is not None:
@@ -94,14 +72,6 @@ def envelope(position: int, version: int, topic: str, state: dict[str, Any], str
         "effective_on": state["on"], "recorded_at": state["timestamp"], "actor": state["actor"], "data": data,
         "hash": bytes(event_hash).hex() if event_hash is not None else None,
     }
-
-
-def _decoder(app: Any) -> Callable[[bytes], dict[str, Any]]:
-    mapper = app.mapper
-
-    def decode(state: bytes) -> dict[str, Any]:
-        return mapper.transcoder.decode_for_json(plain_state(mapper, state))
-    return decode
 
 
 class _Poll:
@@ -118,14 +88,14 @@ class _Poll:
 class _Listen:
     """Wakes on the PostgreSQL NOTIFY the ledger sends with every insert (or after `interval` at the latest)."""
 
-    def __init__(self, app: Any, interval: float) -> None:
+    def __init__(self, app: CadreLedger, interval: float) -> None:
         import psycopg
         from psycopg.sql import SQL, Identifier
 
         db = app.database
         self.conn = psycopg.connect(host=db.host, port=db.port, user=db.user, password=db.password or None,
                                     dbname=db.dbname, autocommit=True)
-        self.conn.execute(SQL("LISTEN {}").format(Identifier(app.recorder.channel_name)))
+        self.conn.execute(SQL("LISTEN {}").format(Identifier(app.recorder.channel_name)))  # type: ignore[attr-defined]
         self.interval = interval
 
     def __call__(self) -> None:
@@ -136,6 +106,6 @@ class _Listen:
         self.conn.close()
 
 
-def _waiter(app: Any, interval: float) -> Any:
+def _waiter(app: CadreLedger, interval: float) -> _Poll | _Listen:
     return _Listen(app, max(interval, 1.0)) if app.database.kind == "postgresql" else _Poll(interval)
 

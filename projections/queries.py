@@ -10,14 +10,10 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
-from projections.db import TABLES, Cursor
+from ledger.storage.session import Cursor
+from projections.tables import columns
 
 Row = dict[str, Any]
-
-
-def columns(table: str) -> list[str]:
-    """The column names of a read-model table."""
-    return [part.strip().split()[0] for part in TABLES[table].split(",")]
 
 
 def rows_at(c: Cursor, table: str, as_of: date, where: str = "", params: tuple[Any, ...] = ()) -> list[Row]:

@@ -5,26 +5,27 @@ from datetime import date
 from typing import Any
 
 from projections import tallies
+from projections.reader import Reader
 
 HORIZON_DAYS = 90
 
 
-def first_report(app: Any, as_of: date, integrity: dict[str, Any], unit: str | None = None) -> dict[str, Any]:
+def first_report(reader: Reader, as_of: date, integrity: dict[str, Any], unit: str | None = None) -> dict[str, Any]:
     """Restrictions ending within 90 days, triggers awaiting determination, overdue handovers and inquiry
     replies, audit findings, and the integrity result — all as of `as_of`; for the dashboard, the
     restrictions ending within 90 days one by one, those ending in each of the next 12 months and the
     cadres not promotable per unit. With `unit`, only that unit's cadres, posts and findings."""
-    models = app.read_models
+    models = reader
     expiring = models.list_cadres(as_of, expiring_within=HORIZON_DAYS, unit=unit)
     flagged = models.list_cadres(as_of, flagged=True, unit=unit)
     flags = []
     for row in flagged:
-        for flag in app.status(row["cadre"], as_of)["flags"]:
+        for flag in reader.status(row["cadre"], as_of)["flags"]:
             if flag["determination"] is None and flag["raised_on"] <= as_of:
                 flags.append({"cadre": row["cadre"], "name": row["name"], **flag})
     tables = models.tables(as_of, None)
     findings = models.findings(as_of)
-    inquiries = app.reports(as_of, which="overdue")
+    inquiries = reader.reports(as_of, which="overdue")
     if unit is not None:
         cadres = {c["cadre"] for c in tables["proj_cadres"] if c["unit"] == unit}
         posts = {h["post"] for h in tables["proj_handovers"] if h["unit"] == unit}

@@ -7,31 +7,23 @@ applied exactly once even with two catch-ups racing; re-deriving a subject is id
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
-from eventsourcing.utils import resolve_topic
-
-from ledger.aggregate import Subject
-from ledger.errors import LedgerError
+from ledger.app import CadreLedger
+from ledger.errors import ProjectionConflict
 from ledger.facts import Fact, named_posts
-from ledger.transcoder import plain_state
-from ledger.workspace import fact_of
-from projections.db import SUBJECT_TABLES, TABLES, Cursor, Db
+from ledger.fastpaths import decode_state, event_class, fact_of
+from ledger.storage.session import Cursor, Session
 from projections.derive import Rows, cadre_rows, post_rows, unit_rows
+from projections.tables import SUBJECT_TABLES, TABLES
 
 NAME = "read-models"
 PAGE = 2000
 BACKLOG = 20_000
 BATCH = 200
-
-
-class ProjectionConflict(LedgerError):
-    """Another process moved the read models' position first; this page was not applied."""
 
 
 def position(c: Cursor) -> int:
@@ -40,17 +32,17 @@ def position(c: Cursor) -> int:
     return int(row[0]) if row else 0
 
 
-def rows_for(app: Any, subject: Subject) -> Rows:
+def rows_for(app: CadreLedger, subject: Any) -> Rows:
     """The rows of one subject, from its facts."""
     kind = subject.subject_key
     if kind == "cadre":
-        return cadre_rows(subject.facts, named_posts(subject.facts, app.post_info), with_names=not app.mapper.cipher)
+        return cadre_rows(subject.facts, named_posts(subject.facts, app.post_info), with_names=not app.encrypted)
     if kind == "post":
         return post_rows(subject.facts)
     return unit_rows(subject.facts)
 
 
-def subject_keys(subject: Subject) -> dict[str, str]:
+def subject_keys(subject: Any) -> dict[str, str]:
     """The value naming this subject in each per-subject table."""
     stream = f"{subject.subject_key}/{subject.key}"
     return {"cadre": subject.key, "post": subject.key, "stream": stream, "subject": stream}
@@ -64,7 +56,7 @@ def write_rows(c: Cursor, rows: Rows) -> None:
             c.executemany(f"INSERT INTO {table} VALUES ({marks})", values)
 
 
-def replace_subject(c: Cursor, subject: Subject, rows: Rows) -> None:
+def replace_subject(c: Cursor, subject: Any, rows: Rows) -> None:
     """Replace everything the read models hold about one subject."""
     keys = subject_keys(subject)
     for table, column in SUBJECT_TABLES.items():
@@ -86,7 +78,7 @@ def advance(c: Cursor, old: int, new: int) -> None:
         raise ProjectionConflict(f"the read models moved past position {old} meanwhile; page up to {new} not applied")
 
 
-def catch_up(app: Any, db: Db, page: int = PAGE, progress: Callable[[int], None] | None = None,
+def catch_up(app: CadreLedger, page: int = PAGE, progress: Callable[[int], None] | None = None,
              limit: int | None = None) -> int:
     """Apply every event after the tracked position; returns how many were applied.
 
@@ -94,23 +86,23 @@ def catch_up(app: Any, db: Db, page: int = PAGE, progress: Callable[[int], None]
     each touched subject derived once, not once per page — and the position moves once at the end.
     """
     if limit is None:
-        with db.transaction(commit=False) as c:
+        with app.session.transaction(commit=False) as c:
             start = position(c)
         head = app.recorder.max_notification_id() or 0
         if head - start > BACKLOG:
-            return _catch_up_backlog(app, db, start, head, progress)
+            return _catch_up_backlog(app, start, head, progress)
     done = 0
     while limit is None or done < limit:
-        with db.transaction(commit=False) as c:
+        with app.session.transaction(commit=False) as c:
             start = position(c)
         size = page if limit is None else min(page, limit - done)
         notes = app.recorder.select_notifications(start=start, limit=size, inclusive_of_start=False)
         if not notes:
             break
-        touched: dict[UUID, None] = dict.fromkeys(n.originator_id for n in notes)
+        touched: dict[Any, None] = dict.fromkeys(n.originator_id for n in notes)
         subjects = [s for agg_id in touched if (s := app.load_subject(agg_id)) is not None]
         derived = [(s, rows_for(app, s)) for s in subjects]
-        with db.transaction() as c:
+        with app.session.transaction() as c:
             for subject, rows in derived:
                 replace_subject(c, subject, rows)
             advance(c, start, notes[-1].id)
@@ -120,62 +112,56 @@ def catch_up(app: Any, db: Db, page: int = PAGE, progress: Callable[[int], None]
     return done
 
 
-def _catch_up_backlog(app: Any, db: Db, start: int, head: int, progress: Callable[[int], None] | None) -> int:
+def _catch_up_backlog(app: CadreLedger, start: int, head: int, progress: Callable[[int], None] | None) -> int:
     ids = _subjects_between(app, start, head)
     for chunk in range(0, len(ids), BATCH):
         subjects = [s for agg_id in ids[chunk:chunk + BATCH] if (s := app.load_subject(agg_id)) is not None]
         derived = [(s, rows_for(app, s)) for s in subjects]
-        with db.transaction() as c:
+        with app.session.transaction() as c:
             for subject, rows in derived:
                 replace_subject(c, subject, rows)
         if progress:
             progress(sum(s.version for s in subjects))
-    with db.transaction() as c:
+    with app.session.transaction() as c:
         advance(c, start, head)
     return head - start
 
 
-def _subjects_between(app: Any, start: int, head: int) -> list[UUID]:
+def _subjects_between(app: CadreLedger, start: int, head: int) -> list[UUID]:
     """The aggregates with an event in (start, head]."""
-    table = app.recorder.events_table_name
-    datastore = app.recorder.datastore
-    if app.database.kind == "postgresql":
-        from psycopg.sql import SQL, Identifier
-
-        with datastore.transaction(commit=False) as curs:
-            curs.execute(SQL("SELECT DISTINCT originator_id FROM {}.{} WHERE notification_id > %s AND "
-                             "notification_id <= %s").format(Identifier(datastore.schema), Identifier(table)),
-                         (start, head))
-            return [r["originator_id"] for r in curs.fetchall()]
-    with datastore.transaction(commit=False) as curs:
-        curs.execute(f"SELECT DISTINCT originator_id FROM {table} WHERE rowid > ? AND rowid <= ?", (start, head))
-        return [UUID(r[0]) for r in curs.fetchall()]
+    with app.session.transaction(commit=False) as c:
+        c.raw.execute(app.session.tables.originators_between, (start, head))
+        return [r[0] if isinstance(r[0], UUID) else UUID(r[0]) for r in c.raw.fetchall()]
 
 
-def rebuild(app: Any, db: Db, progress: Callable[[int], None] | None = None, batch: int = BATCH) -> int:
-    """Throw the read models away and derive them again from every stored event."""
-    with db.transaction() as c:
-        for table in TABLES:
+def rebuild(app: CadreLedger, progress: Callable[[int], None] | None = None, batch: int = BATCH,
+            tables: Sequence[str] | None = None) -> int:
+    """Throw the read models (or only `tables`) away and derive them again from every stored event."""
+    whole = tables is None
+    chosen = set(TABLES if tables is None else tables)
+    with app.session.transaction() as c:
+        for table in chosen:
             c.execute(f"DELETE FROM {table}")
     top, count, pending = 0, 0, []
     for subject, events, last in _subjects_in_log(app):
         top = max(top, last)
         count += events
-        pending.append(rows_for(app, subject))
+        pending.append({t: rows for t, rows in rows_for(app, subject).items() if t in chosen})
         if len(pending) >= batch:
-            _write_batch(db, pending)
+            _write_batch(app.session, pending)
             pending = []
         if progress:
             progress(events)
-    _write_batch(db, pending)
-    with db.transaction() as c:
-        advance(c, 0, top)
-    catch_up(app, db)
+    _write_batch(app.session, pending)
+    if whole:
+        with app.session.transaction() as c:
+            advance(c, 0, top)
+    catch_up(app)
     return count
 
 
-def _write_batch(db: Db, batch: list[Rows]) -> None:
-    with db.transaction() as c:
+def _write_batch(session: Session, batch: list[Rows]) -> None:
+    with session.transaction() as c:
         for rows in batch:
             write_rows(c, rows)
 
@@ -189,59 +175,46 @@ class Replayed:
     facts: list[Fact] = field(default_factory=list)
 
 
-@lru_cache(maxsize=None)
-def _event_class(topic: str) -> Any:
-    return resolve_topic(topic)
-
-
-def _subjects_in_log(app: Any) -> Iterator[tuple[Any, int, int]]:
+def _subjects_in_log(app: CadreLedger) -> Iterator[tuple[Replayed, int, int]]:
     """Each subject's facts straight from its stored states, one subject at a time: (subject, events, max position).
 
-    No domain-event objects are made: each state is decoded and turned into its fact as `Decided.fact` does.
-    States of a newer class version go through the library's mapper and its upcasters instead.
+    No domain-event objects are made: each state is decoded (and upcast) and turned into its fact as
+    `Decided.fact` does (see `ledger.fastpaths`).
     """
     mapper = app.mapper
     current: Replayed | None = None
     current_id: Any = None
     events = top = 0
-    for agg_id, version, topic, state, notification_id in _stream_events(app):
+    for agg_id, version, topic, state, position in _stream_events(app):
         if current is not None and agg_id != current_id:
             yield current, events, top
             current, events, top = None, 0, 0
-        cls = _event_class(topic)
-        data = mapper.transcoder.decode(plain_state(mapper, state))
-        if "class_version" in data:  # an older schema: let the library upcast it
-            stored = StoredEvent(originator_id=UUID(str(agg_id)), originator_version=version, topic=topic, state=state)
-            data = dict(vars(mapper.to_domain_event(stored)))
+        data = decode_state(mapper, topic, state, agg_id, version)
         if current is None:
-            subject_class = resolve_topic(data["originator_topic"])
+            subject_class = event_class(data["originator_topic"])
             current, current_id = Replayed(subject_class.subject_key, data["key"]), agg_id
-        current.facts.append(fact_of(data, cls.decision_type, version, current.subject_key, current.key))
+        current.facts.append(fact_of(data, event_class(topic).decision_type, version, current.subject_key,
+                                     current.key))
         events += 1
-        top = max(top, notification_id)
+        top = max(top, position)
     if current is not None:
         yield current, events, top
 
 
-def _stream_events(app: Any) -> Iterator[tuple[Any, int, str, bytes, int]]:
+def _stream_events(app: CadreLedger) -> Iterator[tuple[UUID, int, str, bytes, int]]:
     """Every stored event ordered by aggregate then version, read in one consistent snapshot."""
-    datastore = app.recorder.datastore
-    table = app.recorder.events_table_name
-    if app.database.kind == "postgresql":
-        from psycopg.sql import SQL, Identifier
+    session = app.session
+    with session.snapshot() as c:
+        if session.dialect == "postgresql":
+            from psycopg.rows import tuple_row
 
-        with datastore.get_connection() as conn, conn.transaction(), conn.cursor(name="rebuild") as curs:
-            curs.itersize = 5000
-            curs.execute(SQL("SELECT originator_id, originator_version, topic, state, notification_id FROM {}.{} "
-                             "ORDER BY originator_id, originator_version").format(
-                Identifier(datastore.schema), Identifier(table)))
-            for row in curs:
-                yield row["originator_id"], row["originator_version"], row["topic"], bytes(row["state"]), \
-                    row["notification_id"]
-    else:
-        with datastore.transaction(commit=False) as curs:
-            curs.execute(f"SELECT originator_id, originator_version, topic, state, rowid FROM {table} "
-                         "ORDER BY originator_id, originator_version")
-            while rows := curs.sqlite_cursor.fetchmany(5000):
-                for row in rows:
-                    yield row[0], row[1], row[2], row[3], row[4]
+            with c.connection.cursor(name="rebuild", row_factory=tuple_row) as named:
+                named.itersize = 5000
+                named.execute(session.tables.events_by_stream)
+                for oid, version, topic, state, position in named:
+                    yield oid, version, topic, bytes(state), position
+            return
+        c.raw.execute(session.tables.events_by_stream)
+        while rows := c.raw.fetchmany(5000):
+            for oid, version, topic, state, position in rows:
+                yield UUID(oid), version, topic, state, position

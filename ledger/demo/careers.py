@@ -6,8 +6,8 @@ from datetime import date
 
 from ledger.demo import names, routine
 from ledger.demo.cadre import LEVELS, RANKS, Sim, level_up, rank_up
-from ledger.demo.org import EXEC, FDS, TC, TD, CC
 from ledger.demo.measures import doc
+from ledger.demo.org import CC, EXEC, FDS, TC, TD
 from ledger.demo.titles import area_for, generic_title
 from ledger.demo.world import add_months
 

@@ -234,11 +234,3 @@ LEAVE_TYPES: tuple[tuple[str, int, int, float], ...] = (
     ("family-visit", 10, 20, 0.07),
     ("maternity", 98, 158, 0.03),
 )
-EXEMPTION_ITEMS: tuple[str, ...] = (
-    "先行先试中出现的失误",
-    "推动改革中因缺乏经验出现的偏差",
-    "重大项目推进中的程序瑕疵",
-    "疫情防控应急处置中的失误",
-    "防汛抢险中的临机处置",
-)
-UNIT_SUPERVISORS: tuple[str, ...] = ("组织部", "纪委监委派驻纪检监察组", "审计局")

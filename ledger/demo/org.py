@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from ledger import vocab
 from ledger.demo import names
@@ -241,8 +241,3 @@ def register_posts(world: World, day: date) -> None:
             principal=post.principal,
             role=post.role,
         )
-
-
-def years_before(world: World, day: date, low: float, high: float) -> date:
-    """A random day between `high` and `low` years before `day`."""
-    return day - timedelta(days=int(world.rng.uniform(low, high) * 365.25))

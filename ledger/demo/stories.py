@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from ledger.demo import discipline as d
 from ledger.demo import careers, routine
+from ledger.demo import discipline as d
 from ledger.demo.cadre import Sim, rank_up
 from ledger.demo.measures import new_case, org, sanction, vary, void
 from ledger.demo.world import World

@@ -9,7 +9,12 @@ from ledger.facts import Fact
 from ledger.rules.history import MEASURE_TYPES, History
 from ledger.rules.periods import add_months, new_years_eve
 from ledger.rules.sanctions import (
-    ENDING_EXEMPTIONS, POST_DISMISSAL, effect_severity, grade_effects_of, is_grade_allowed, measure_of,
+    ENDING_EXEMPTIONS,
+    POST_DISMISSAL,
+    effect_severity,
+    grade_effects_of,
+    is_grade_allowed,
+    measure_of,
 )
 from ledger.rules.view import CadreView
 

@@ -7,7 +7,7 @@ count Monday–Friday and say so: `working_days_after` returns a note that the o
 from __future__ import annotations
 
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 import chinese_calendar
@@ -25,7 +25,7 @@ class DueDate(NamedTuple):
     calendar_note: str | None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _year_covered(year: int) -> bool:
     try:
         chinese_calendar.is_workday(date(year, 1, 1))

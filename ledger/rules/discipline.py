@@ -7,7 +7,12 @@ from ledger.facts import Fact
 from ledger.rules import policy
 from ledger.rules.probation import running_probation
 from ledger.rules.sanctions import (
-    EXPULSION, PARTY_LADDER, POST_DISMISSAL, PROBATION, STATE_LADDER, fixed_period,
+    EXPULSION,
+    PARTY_LADDER,
+    POST_DISMISSAL,
+    PROBATION,
+    STATE_LADDER,
+    fixed_period,
 )
 from ledger.rules.view import CadreView
 from ledger.vocab import sanction_track

@@ -61,8 +61,7 @@ def _retroactive_additions(facts: Sequence[Fact]) -> Iterator[tuple[int, list[Fa
     for index, on in enumerate(ons):
         if on < latest or retro[index]:
             candidates.append(index)
-        if on > latest:
-            latest = on
+        latest = max(latest, on)
     if not candidates:
         return
     earliest_after = list(accumulate((ons[j] for j in reversed(candidates)), min))[::-1]

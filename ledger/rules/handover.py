@@ -24,7 +24,6 @@ SUPERVISORS_WITHOUT_SUCCESSOR = 2
 HANDOVER_FACT_TYPES = frozenset(
     {"handover-item", "handover-extension", "handover-signoff", "handover-complete"}
 )
-STATUSES = ("open", "overdue", "completed", "completed-late")
 
 
 def _order(fact: Fact) -> tuple[date, int]:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 from itertools import compress
 from operator import itemgetter
+from typing import cast
 
 from ledger.facts import Fact
 from ledger.rules import policy
@@ -65,6 +66,9 @@ class History:
     the first time it is asked, so a check pays only for the types it reads.
     """
 
+    _correctors: dict[str, list[str]]
+    void: frozenset[str]
+
     def __init__(self, facts: Sequence[Fact] = ()) -> None:
         self.facts: list[Fact] = list(facts)
         groups: dict[str, list[Fact]] = defaultdict(list)
@@ -93,7 +97,7 @@ class History:
         else:
             corrections = retractions or revocations or ()
         self._correctors = _correctors(corrections)
-        self.void: frozenset[str] = _void_ids(self.facts, self._correctors)
+        self.void = _void_ids(self.facts, self._correctors)
 
     def extended(self, more: Sequence[Fact]) -> History:
         """This history with `more` facts recorded after the others: what History(facts + more) gives,
@@ -146,15 +150,15 @@ class History:
     def _aimed(self, fact_type: str, target: str) -> list[Fact]:
         """The valid facts of `fact_type` whose `target` is `target`, in valid-time order (do not modify)."""
         key = ("targeting", fact_type)
-        by_target = self._memo.get(key)
-        if by_target is None:
-            by_target = defaultdict(list)
+        found = self._memo.get(key)
+        if found is None:
+            by_target: defaultdict[str, list[Fact]] = defaultdict(list)
             if fact_type in TARGETING_TYPES:
                 for fact in self._of(fact_type):
                     if fact.get("target"):
                         by_target[fact["target"]].append(fact)
-            self._memo[key] = by_target
-        return by_target.get(target, [])  # type: ignore[attr-defined]
+            self._memo[key] = found = by_target
+        return cast("dict[str, list[Fact]]", found).get(target, [])
 
     def of_type(self, *types: str) -> list[Fact]:
         """The valid facts of these types, in valid-time order."""

@@ -31,9 +31,9 @@ def probation_ended_by(view: CadreView, probation: Fact, day: date) -> tuple[Fac
     """Precise reading 4: the restoration, expulsion or ending exemption that ended it by `day`, if any."""
     ended = view.timeline.probation_end(probation, day)
     exemption = view.history.exemption_at(probation["id"], day)
-    if exemption is not None and exemption["outcome"] in ENDING_EXEMPTIONS:
-        if ended is None or exemption["on"] < ended[0]["on"]:
-            return exemption, "exemption"
+    if (exemption is not None and exemption["outcome"] in ENDING_EXEMPTIONS
+            and (ended is None or exemption["on"] < ended[0]["on"])):
+        return exemption, "exemption"
     return ended
 
 

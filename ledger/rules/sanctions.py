@@ -5,7 +5,13 @@ from dataclasses import dataclass
 
 from ledger.rules import policy
 from ledger.rules.bars import (
-    EMPLOYMENT, EQUAL_OR_HIGHER_POST, HIGHER_POST, LEADERSHIP_POST, PARTY_RIGHTS, PROMOTION, REJOIN_PARTY,
+    EMPLOYMENT,
+    EQUAL_OR_HIGHER_POST,
+    HIGHER_POST,
+    LEADERSHIP_POST,
+    PARTY_RIGHTS,
+    PROMOTION,
+    REJOIN_PARTY,
     SALARY_STEP,
 )
 

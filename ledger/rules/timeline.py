@@ -19,8 +19,19 @@ from ledger.rules.history import MEASURE_TYPES, History, OrderKey, order_key
 from ledger.rules.periods import add_months, new_year
 from ledger.rules.profile import Profiles
 from ledger.rules.sanctions import (
-    AFTER_RESTORATION, DATE, ENDING_EXEMPTIONS, EXPULSION, PENDING, PERMANENT, PROBATION, STACK_RULES, STATE,
-    Measure, Span, fixed_period, measure_of,
+    AFTER_RESTORATION,
+    DATE,
+    ENDING_EXEMPTIONS,
+    EXPULSION,
+    PENDING,
+    PERMANENT,
+    PROBATION,
+    STACK_RULES,
+    STATE,
+    Measure,
+    Span,
+    fixed_period,
+    measure_of,
 )
 
 

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
-from typing import Any
+from datetime import UTC, date, datetime
+
+from ledger.app import CadreLedger
+from ledger.integrity.stored_tree import current_head
+from ledger.storage.session import Session
 
 
 @dataclass(frozen=True)
@@ -23,19 +26,16 @@ class PageMeta:
     title: str = ""
 
 
-def log_head(app: Any) -> tuple[int, str]:
-    """The sealed log's size and Merkle root (hex), read in one transaction."""
-    from ledger import sealing
-    from ledger.audit import cursor
-
-    with cursor(app) as (c, dialect, schema):
-        head = sealing.current_head(c, "postgres" if dialect == "postgres" else "sqlite", schema)
+def log_head(session: Session) -> tuple[int, str]:
+    """The sealed log's size and Merkle root (hex), read in one snapshot."""
+    with session.snapshot() as c:
+        head = current_head(c.raw, session.tables)
     return head.size, head.root.hex()
 
 
-def page_meta(app: Any, as_of: date, known_at: datetime | None, actor: str, title: str = "",
+def page_meta(app: CadreLedger, as_of: date, known_at: datetime | None, actor: str, title: str = "",
               now: datetime | None = None) -> PageMeta:
-    """The PageMeta of a page generated now from `app`'s log."""
-    size, root = log_head(app)
+    """The PageMeta of a page generated now from the log of `app`."""
+    size, root = log_head(app.session)
     return PageMeta(as_of=as_of, known_at=known_at, log_size=size, root_hash=root, actor=actor,
-                    generated_at=now or datetime.now(timezone.utc), title=title)
+                    generated_at=now or datetime.now(UTC), title=title)

@@ -13,7 +13,6 @@ from projections.pictures.labels import Labels
 from projections.pictures.meta import PageMeta
 from projections.pictures.text import BEIJING, css_string, day_text, moment_text, visible
 
-
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -82,10 +81,10 @@ def render(template: str, meta: PageMeta, labels: Labels, title: str, subtitle: 
     """One page from its template, with the provenance every page prints (in the page margins too)."""
     known_at = moment_text(meta.known_at) if meta.known_at is not None else labels["known_now"]
     generated_at, as_of = moment_text(meta.generated_at), day_text(meta.as_of)
+    log = labels.fmt("log_size", size=f"{meta.log_size:,}")
     footer = (f"{labels['as_of']} {as_of}  |  {labels['known_at']} {known_at}",
               f"{labels['actor']} {meta.actor}  |  {labels['generated']} {generated_at}",
-              f"{labels['log']} {labels.fmt('log_size', size=f'{meta.log_size:,}')}  |  "
-              f"{labels['root']} {meta.root_hash}")
+              f"{labels['log']} {log}  |  {labels['root']} {meta.root_hash}")
     colon, blank = ("：" if labels.lang == "zh" else ": "), "＿" * 6
     signature = "  ".join(f"{labels[k]}{colon}{blank}" for k in ("reviewer", "signature", "date"))
     return ENV.get_template(template).render(

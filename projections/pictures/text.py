@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from markupsafe import Markup
@@ -46,9 +46,7 @@ def text_width(text: str, size: float) -> float:
     for ch in text:
         if unicodedata.east_asian_width(ch) in ("W", "F"):
             width += 1.0
-        elif ch == " ":
-            width += 0.3
-        elif ch in "il.,:;|!'()[]":
+        elif ch == " " or ch in "il.,:;|!'()[]":
             width += 0.3
         else:
             width += 0.56
@@ -79,7 +77,7 @@ def moment_text(value: datetime | str | None) -> str:
         return ""
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S UTC+8")
 
 

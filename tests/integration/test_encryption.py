@@ -9,9 +9,10 @@ from datetime import date
 import pytest
 
 from ledger.app import CadreLedger
-from ledger.audit import verify_ledger
 from ledger.errors import StorageError
 from ledger.examples import EXAMPLES
+from ledger.integrity.front import verify_ledger
+from projections.reader import Reader
 
 KEY = base64.b64encode(os.urandom(32)).decode()
 
@@ -25,10 +26,10 @@ def test_an_encrypted_ledger_holds_no_plaintext_name_and_verifies_without_the_ke
     monkeypatch.setenv("CADRE_LEDGER_CIPHER_KEY", KEY)
     app = CadreLedger(str(path))
     app.import_lines(lines(EXAMPLES), "clerk")
-    app.read_models.catch_up()
-    caught_up = app.read_models.list_cadres(date(2023, 9, 1))
-    app.read_models.rebuild()  # decodes the stored states itself: it must decrypt them too
-    assert app.read_models.list_cadres(date(2023, 9, 1)) == caught_up
+    Reader(app).catch_up()
+    caught_up = Reader(app).list_cadres(date(2023, 9, 1))
+    Reader(app).rebuild()  # decodes the stored states itself: it must decrypt them too
+    assert Reader(app).list_cadres(date(2023, 9, 1)) == caught_up
     assert app.history(cadre="HB-000123")[0]["decision"]["name"] == "张明"
     app.close()
 
@@ -36,7 +37,7 @@ def test_an_encrypted_ledger_holds_no_plaintext_name_and_verifies_without_the_ke
         assert "张明".encode() not in leftover.read_bytes(), leftover.name
     monkeypatch.delenv("CADRE_LEDGER_CIPHER_KEY")
     keyless = CadreLedger(str(path))
-    assert verify_ledger(keyless).ok
+    assert verify_ledger(keyless.session).ok
 
 
 def test_the_wrong_key_cannot_read_the_events(tmp_path, monkeypatch):

@@ -9,9 +9,9 @@ import jsonschema
 from referencing import Registry, Resource
 
 from ledger.examples import EXAMPLES
-from ledger.render import to_jsonable
 from projections import schemas
 from projections.feed import envelopes, follow
+from projections.render import to_jsonable
 
 
 def lines(decisions):
@@ -83,7 +83,7 @@ def test_a_follower_with_a_concurrent_writer_misses_and_duplicates_nothing(ledge
         seen.append(item["id"])
         if len(seen) == 17:  # the consumer stops and resumes from its last position
             break
-    last = [e for e in envelopes(ledger) if e["id"] == seen[-1]][0]["position"]
+    last = next(e for e in envelopes(ledger) if e["id"] == seen[-1])["position"]
     for item in follow(ledger, last, interval=0.05, should_stop=lambda: len(seen) >= stop_at):
         seen.append(item["id"])
     thread.join()

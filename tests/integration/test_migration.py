@@ -9,8 +9,8 @@ import pytest
 from ledger.app import CadreLedger
 from ledger.errors import LedgerError
 from ledger.examples import EXAMPLES
-from ledger.migration import migrate
-from projections.db import Db
+from ledger.storage.migration import migrate
+from projections.reader import Reader
 
 
 def lines(decisions):
@@ -18,7 +18,7 @@ def lines(decisions):
 
 
 def raw_rows(app, sql):
-    with Db(app).transaction(commit=False) as c:
+    with app.session.transaction(commit=False) as c:
         return [tuple(bytes(v) if isinstance(v, memoryview) else v for v in r) for r in c.execute(sql).fetchall()]
 
 
@@ -28,20 +28,21 @@ def test_a_sqlite_ledger_migrates_to_postgresql_with_identical_bytes_seals_and_s
     source.import_lines(lines(EXAMPLES), "clerk")
     target = CadreLedger(pg_url)
 
-    copied = migrate(source, target)
-    target.read_models.rebuild()
+    copied = migrate(source.session, target.session)
+    Reader(target).rebuild()
 
     assert copied == len(EXAMPLES)
     assert raw_rows(source, "SELECT rowid, originator_version, topic, state FROM stored_events ORDER BY rowid") == \
         raw_rows(target, "SELECT notification_id, originator_version, topic, state FROM ledger_events ORDER BY 1")
     for table in ("ledger_seals", "ledger_merkle_nodes", "ledger_seal_head", "ledger_decisions"):
-        assert raw_rows(source, f"SELECT * FROM {table} ORDER BY 1") == raw_rows(target, f"SELECT * FROM {table} ORDER BY 1")
+        everything = f"SELECT * FROM {table} ORDER BY 1"
+        assert raw_rows(source, everything) == raw_rows(target, everything)
     for cadre in ("HB-000123", "HB-000124"):
         for day in (date(2023, 9, 1), date(2025, 10, 1), date(2027, 1, 1)):
-            a, b = source.status(cadre, day), target.status(cadre, day)
+            a, b = Reader(source).status(cadre, day), Reader(target).status(cadre, day)
             a.pop("known_at"), b.pop("known_at")
             assert a == b
-    assert source.read_models.list_cadres(date(2023, 9, 1)) == target.read_models.list_cadres(date(2023, 9, 1))
+    assert Reader(source).list_cadres(date(2023, 9, 1)) == Reader(target).list_cadres(date(2023, 9, 1))
     source.close(), target.close()
 
 
@@ -51,14 +52,14 @@ def test_migrating_into_a_ledger_that_is_not_empty_is_refused(tmp_path):
     target.import_lines(lines(EXAMPLES[:1]), "clerk")
 
     with pytest.raises(LedgerError, match="is not empty"):
-        migrate(source, target)
+        migrate(source.session, target.session)
 
 
 def test_a_migrated_ledger_accepts_new_decisions_after_the_copied_positions(tmp_path, db_url):
     source = CadreLedger(str(tmp_path / "source.db"))
     source.import_lines(lines(EXAMPLES[:-1]), "clerk")
     target = CadreLedger(db_url)
-    migrate(source, target)
+    migrate(source.session, target.session)
 
     report = target.import_lines(lines(EXAMPLES[-1:]), "clerk")
 

@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ledger.app import CadreLedger
+from projections.reader import Reader
 
 CADRES = ("HB-1", "HB-2")
 KINDS = [("demerit", "supervisory"), ("warning", "appointing-body"), ("major-demerit", "supervisory"),
@@ -70,9 +71,9 @@ def test_the_read_models_agree_with_a_replay_on_every_sampled_date(tmp_path_fact
 
     for offset in sample:
         as_of = START + timedelta(days=offset)
-        listed = {r["cadre"]: r for r in app.read_models.list_cadres(as_of)}
+        listed = {r["cadre"]: r for r in Reader(app).list_cadres(as_of)}
         for cadre in CADRES:
-            status = app.status(cadre, as_of)
+            status = Reader(app).status(cadre, as_of)
             assert listed[cadre]["promotable"] is status["promotable"], (cadre, as_of)
             assert listed[cadre]["running"] == len(status["restrictions"]), (cadre, as_of)
     app.close()

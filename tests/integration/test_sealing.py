@@ -6,20 +6,22 @@ import os
 import sqlite3
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from ledger import sealing
-from ledger.checkpoint import make_checkpoint, make_inclusion_proof_doc, verify_checkpoint, verify_proof_doc
 from ledger.errors import IntegrityFailure, NotFound
-from ledger.integrity import (
-    GENESIS, event_hash, extend, leaf_hash, node_key, root_from_frontier, verify_inclusion,
-)
-from ledger.verification import VerifyReport, verify
+from ledger.integrity import stored_tree
+from ledger.integrity.checkpoints import make_checkpoint, verify_checkpoint
+from ledger.integrity.hashes import GENESIS, event_hash, leaf_hash
+from ledger.integrity.merkle import extend, node_key, root_from_frontier, verify_inclusion
+from ledger.integrity.proofs import make_inclusion_proof_doc, verify_proof_doc
+from ledger.integrity.sealing import seal
+from ledger.integrity.verify import VerifyReport, verify_through
+from ledger.storage.tables import Dialect, Tables
 
 POSTGRES_URL = os.environ.get("CADRE_LEDGER_TEST_POSTGRES")
 TOPICS = [
@@ -28,7 +30,7 @@ TOPICS = [
     "ledger.post:LeadershipPost.HandoverCompleted",
 ]
 KEY = Ed25519PrivateKey.generate()
-NOON = datetime(2025, 11, 3, 12, 0, tzinfo=timezone.utc)
+NOON = datetime(2025, 11, 3, 12, 0, tzinfo=UTC)
 # 120 events at positions 1..80 and 86..125: the gap is where an insertion can hide mid-log.
 POSITIONS = list(range(1, 81)) + list(range(86, 126))
 BATCHES = [1, 1, 7, 30, 2, 39, 40]
@@ -37,16 +39,17 @@ BATCHES = [1, 1, 7, 30, 2, 39, 40]
 class Db:
     """A stand-in events table (rowid / notification_id is the position) with the seal tables beside it."""
 
-    def __init__(self, conn: Any, dialect: sealing.Dialect, schema: str | None = None) -> None:
+    def __init__(self, conn: Any, dialect: Dialect, schema: str | None = None) -> None:
         self.conn, self.dialect, self.schema = conn, dialect, schema
+        self.tables = Tables(dialect, schema)
         if dialect == "sqlite":
             events = ("CREATE TABLE stored_events (originator_id TEXT, originator_version INTEGER, "
                       "topic TEXT, state BLOB, PRIMARY KEY (originator_id, originator_version))")
         else:
-            events = ("CREATE TABLE stored_events (originator_id uuid NOT NULL, "
+            events = ("CREATE TABLE ledger_events (originator_id uuid NOT NULL, "
                       "originator_version bigint NOT NULL, topic text, state bytea, "
                       "notification_id bigserial, PRIMARY KEY (originator_id, originator_version))")
-        for statement in [events, *sealing.create_table_statements(dialect, schema)]:
+        for statement in [events, *self.tables.create_statements()]:
             self.run(statement)
         self.commit()
 
@@ -66,25 +69,25 @@ class Db:
         """Insert one event row at `position`, without sealing it."""
         stored_id = oid.hex if self.dialect == "sqlite" else oid
         columns = f"originator_id, originator_version, topic, state, {self.position}"
-        self.run(f"INSERT INTO stored_events ({columns}) VALUES (?, ?, ?, ?, ?)",
+        self.run(f"INSERT INTO {self.tables.events} ({columns}) VALUES (?, ?, ?, ?, ?)",
                  (stored_id, version, topic, state, position))
 
     def append(self, events: list[tuple[int, uuid.UUID, int, str, bytes]]) -> None:
         """Insert events at their positions and seal them, in one transaction, as the recorder will."""
         for event in events:
             self.insert(*event)
-        sealing.seal(self.conn.cursor(), self.dialect, [(p, o.hex, v, t, s) for p, o, v, t, s in events])
+        seal(self.conn.cursor(), self.tables, [(p, o.hex, v, t, s) for p, o, v, t, s in events])
         self.commit()
 
     def verify(self, checkpoints: list[dict[str, Any]] = ()) -> VerifyReport:  # type: ignore[assignment]
-        return verify(self.conn, self.dialect, "stored_events", checkpoints)
+        return verify_through(self.conn, self.tables, checkpoints)
 
     def event(self, position: int) -> tuple[Any, ...]:
-        return tuple(self.run(f"SELECT originator_id, originator_version, topic, state FROM stored_events "
+        return tuple(self.run(f"SELECT originator_id, originator_version, topic, state FROM {self.tables.events} "
                               f"WHERE {self.position} = ?", (position,))[0])
 
     def checkpoint(self) -> dict[str, Any]:
-        size, root, _ = sealing.current_head(self.conn.cursor(), self.dialect)
+        size, root, _ = stored_tree.current_head(self.conn.cursor(), self.tables)
         return make_checkpoint(size, root, KEY, NOON)
 
 
@@ -110,7 +113,7 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Db]:
     conn.execute(f'SET search_path TO "{schema}"')
     conn.commit()
     try:
-        yield Db(conn, "postgres", schema)
+        yield Db(conn, "postgresql", schema)
     finally:
         conn.rollback()
         conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
@@ -129,48 +132,49 @@ def sealed(db: Db) -> Db:
 
 def test_an_untouched_log_verifies_and_its_head_matches_a_recomputation(sealed: Db) -> None:
     frontier: list[bytes] = []
-    _, _, chain = extend(0, GENESIS, frontier, [(p, o.hex, v, t, s) for p, o, v, t, s in _events()])
+    digests = [event_hash(o.hex, v, t, s) for _, o, v, t, s in _events()]
+    _, _, chain = extend(0, GENESIS, frontier, digests)
 
     report = sealed.verify()
 
     assert report.ok, report.reason
     assert (report.events, report.head_size, report.root) == (120, 120, root_from_frontier(frontier))
-    assert tuple(sealing.current_head(sealed.conn.cursor(), sealed.dialect)) == (120, report.root, chain)
+    assert tuple(stored_tree.current_head(sealed.conn.cursor(), sealed.tables)) == (120, report.root, chain)
 
 
 def test_seals_name_the_event_and_its_leaf(sealed: Db) -> None:
     p, oid, version, topic, state = _events()[90]
 
-    seal = sealing.seal_of(sealed.conn.cursor(), sealed.dialect, p)
+    seal = stored_tree.seal_of(sealed.conn.cursor(), sealed.tables, p)
 
     assert seal == (p, 90, oid.hex, version, event_hash(oid.hex, version, topic, state), seal.chain_hash)
-    assert sealing.seal_of(sealed.conn.cursor(), sealed.dialect, 83) is None
+    assert stored_tree.seal_of(sealed.conn.cursor(), sealed.tables, 83) is None
 
 
 def test_sealing_refuses_positions_out_of_log_order(sealed: Db) -> None:
     with pytest.raises(IntegrityFailure, match="cannot seal position 100 after position 125"):
-        sealing.seal(sealed.conn.cursor(), sealed.dialect, [(100, "a" * 32, 1, TOPICS[0], b"")])
+        seal(sealed.conn.cursor(), sealed.tables, [(100, "a" * 32, 1, TOPICS[0], b"")])
     sealed.conn.rollback()
 
 
 def test_a_proof_from_the_database_verifies_offline_against_a_later_checkpoint(sealed: Db) -> None:
     cursor = sealed.conn.cursor()
-    seal, size, path, root = sealing.prove_inclusion(cursor, sealed.dialect, 100, tree_size=95)
+    seal, size, path, root = stored_tree.prove_inclusion(cursor, sealed.tables, 100, tree_size=95)
     checkpoint = sealed.checkpoint()
-    consistency = sealing.prove_consistency(cursor, sealed.dialect, 95, 120)
+    consistency = stored_tree.prove_consistency(cursor, sealed.tables, 95, 120)
     doc = make_inclusion_proof_doc("d-100", 100, seal.event_hash, seal.leaf_index, size, path, root,
                                    checkpoint, consistency)
 
     result = verify_proof_doc(doc, KEY.public_key())
 
     assert (result["leaf_index"], result["tree_size"], result["checkpoint_size"]) == (94, 95, 120)
-    assert sealing.root_at(cursor, sealed.dialect, 120) == sealing.current_head(cursor, sealed.dialect).root
+    assert stored_tree.root_at(cursor, sealed.tables, 120) == stored_tree.current_head(cursor, sealed.tables).root
 
 
 def test_a_flipped_state_byte_is_caught_at_its_position(sealed: Db) -> None:
     state = bytearray(sealed.event(37)[3])
     state[0] ^= 0x01
-    sealed.run(f"UPDATE stored_events SET state = ? WHERE {sealed.position} = 37", (bytes(state),))
+    sealed.run(f"UPDATE {sealed.tables.events} SET state = ? WHERE {sealed.position} = 37", (bytes(state),))
     sealed.commit()
 
     report = sealed.verify()
@@ -180,14 +184,14 @@ def test_a_flipped_state_byte_is_caught_at_its_position(sealed: Db) -> None:
 
 
 def test_a_changed_topic_is_caught_at_its_position(sealed: Db) -> None:
-    sealed.run(f"UPDATE stored_events SET topic = 'ledger.cadre:Cadre.Promoted' WHERE {sealed.position} = 50")
+    sealed.run(f"UPDATE {sealed.tables.events} SET topic = 'ledger.cadre:Cadre.Promoted' WHERE {sealed.position} = 50")
     sealed.commit()
 
     assert sealed.verify().first_bad_position == 50
 
 
 def test_a_deleted_event_is_caught_at_its_position(sealed: Db) -> None:
-    sealed.run(f"DELETE FROM stored_events WHERE {sealed.position} = 60")
+    sealed.run(f"DELETE FROM {sealed.tables.events} WHERE {sealed.position} = 60")
     sealed.commit()
 
     report = sealed.verify()
@@ -197,7 +201,7 @@ def test_a_deleted_event_is_caught_at_its_position(sealed: Db) -> None:
 
 
 def test_an_event_deleted_with_its_seal_is_caught_at_the_next_position(sealed: Db) -> None:
-    sealed.run(f"DELETE FROM stored_events WHERE {sealed.position} = 60")
+    sealed.run(f"DELETE FROM {sealed.tables.events} WHERE {sealed.position} = 60")
     sealed.run("DELETE FROM ledger_seals WHERE position = 60")
     sealed.commit()
 
@@ -232,7 +236,7 @@ def test_an_empty_log_verifies(db: Db) -> None:
 
 def test_swapped_rows_are_caught_at_the_first_of_them(sealed: Db) -> None:
     first, second = sealed.event(20), sealed.event(90)
-    move = (f"UPDATE stored_events SET originator_id = ?, originator_version = ?, topic = ?, state = ? "
+    move = (f"UPDATE {sealed.tables.events} SET originator_id = ?, originator_version = ?, topic = ?, state = ? "
             f"WHERE {sealed.position} = ?")
     sealed.run(move, (first[0], -1, first[2], first[3], 20))
     sealed.run(move, (*first, 90))
@@ -246,7 +250,7 @@ def test_swapped_rows_are_caught_at_the_first_of_them(sealed: Db) -> None:
 
 
 def test_a_truncated_tail_is_caught_after_the_last_event_left(sealed: Db) -> None:
-    sealed.run(f"DELETE FROM stored_events WHERE {sealed.position} > 100")
+    sealed.run(f"DELETE FROM {sealed.tables.events} WHERE {sealed.position} > 100")
     sealed.run("DELETE FROM ledger_seals WHERE position > 100")
     sealed.commit()
 
@@ -288,10 +292,10 @@ def test_an_added_merkle_node_is_caught(sealed: Db) -> None:
 
 def test_every_leaf_has_a_proof_from_the_database(sealed: Db) -> None:
     cursor = sealed.conn.cursor()
-    root = sealing.current_head(cursor, sealed.dialect).root
+    root = stored_tree.current_head(cursor, sealed.tables).root
 
     for position in POSITIONS:
-        seal, size, path, proved_root = sealing.prove_inclusion(cursor, sealed.dialect, position)
+        seal, size, path, proved_root = stored_tree.prove_inclusion(cursor, sealed.tables, position)
         assert proved_root == root
         assert verify_inclusion(leaf_hash(seal.event_hash), seal.leaf_index, size, path, root), position
 
@@ -300,10 +304,10 @@ def test_a_tail_rewritten_with_recomputed_seals_is_caught_only_by_a_checkpoint(s
     checkpoints = []
     for size in (40, 80, 100):
         cursor = sealed.conn.cursor()
-        checkpoints.append(make_checkpoint(size, sealing.root_at(cursor, sealed.dialect, size), KEY, NOON))
+        checkpoints.append(make_checkpoint(size, stored_tree.root_at(cursor, sealed.tables, size), KEY, NOON))
     state = bytearray(sealed.event(60)[3])
     state[-1] ^= 0x80
-    sealed.run(f"UPDATE stored_events SET state = ? WHERE {sealed.position} = 60", (bytes(state),))
+    sealed.run(f"UPDATE {sealed.tables.events} SET state = ? WHERE {sealed.position} = 60", (bytes(state),))
     _reseal_everything(sealed)
 
     report = sealed.verify(checkpoints)
@@ -317,7 +321,7 @@ def test_a_tail_rewritten_with_recomputed_seals_is_caught_only_by_a_checkpoint(s
 
 def test_a_checkpoint_larger_than_the_log_fails(sealed: Db) -> None:
     checkpoint = sealed.checkpoint()
-    sealed.run(f"DELETE FROM stored_events WHERE {sealed.position} > 120")
+    sealed.run(f"DELETE FROM {sealed.tables.events} WHERE {sealed.position} > 120")
     sealed.run("DELETE FROM ledger_seals WHERE position > 120")
     _reseal_everything(sealed)
 
@@ -331,10 +335,10 @@ def _reseal_everything(db: Db) -> None:
     """What a thorough forger does: drop every seal and seal the current rows afresh."""
     for table in ("ledger_seals", "ledger_merkle_nodes", "ledger_seal_head"):
         db.run(f"DELETE FROM {table}")
-    rows = db.run(f"SELECT {db.position}, originator_id, originator_version, topic, state FROM stored_events "
+    rows = db.run(f"SELECT {db.position}, originator_id, originator_version, topic, state FROM {db.tables.events} "
                   f"ORDER BY {db.position}")
     oid = (lambda o: o) if db.dialect == "sqlite" else (lambda o: o.hex)
-    sealing.seal(db.conn.cursor(), db.dialect, [(p, oid(o), v, t, bytes(s)) for p, o, v, t, s in rows])
+    seal(db.conn.cursor(), db.tables, [(p, oid(o), v, t, bytes(s)) for p, o, v, t, s in rows])
     db.commit()
 
 
@@ -342,8 +346,8 @@ def test_proofs_are_refused_for_unknown_positions_and_too_large_trees(sealed: Db
     cursor = sealed.conn.cursor()
 
     with pytest.raises(NotFound, match="no sealed event at position 83"):
-        sealing.prove_inclusion(cursor, sealed.dialect, 83)
+        stored_tree.prove_inclusion(cursor, sealed.tables, 83)
     with pytest.raises(NotFound, match="not among the first 50 of 120"):
-        sealing.prove_inclusion(cursor, sealed.dialect, 100, tree_size=50)
+        stored_tree.prove_inclusion(cursor, sealed.tables, 100, tree_size=50)
     with pytest.raises(IntegrityFailure, match="covers 130 events but the log has only 120"):
-        sealing.prove_consistency(cursor, sealed.dialect, 100, 130)
+        stored_tree.prove_consistency(cursor, sealed.tables, 100, 130)

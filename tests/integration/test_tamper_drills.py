@@ -19,10 +19,12 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cli import cli
-from ledger import parallel_verify, sealing
-from ledger.audit import checkpoint
-from ledger.checkpoint import generate_keypair
 from ledger.examples import EXAMPLES
+from ledger.integrity import two_process, verify
+from ledger.integrity.front import checkpoint
+from ledger.integrity.keys import generate_keypair
+from ledger.integrity.sealing import seal
+from ledger.storage.tables import Tables
 
 SANCTION, PERFORMANCE, EVALUATION = "s-2023-17", "perf-2019-1", "eval-2020"
 
@@ -33,9 +35,9 @@ class Drill:
     def __init__(self, app: Any, url: str, folder: Path) -> None:
         self.app, self.url, self.folder = app, url, folder
         self.sqlite = app.database.kind == "sqlite"
-        schema = "" if self.sqlite else f'"{app.database.schema}".'
-        self.events = schema + app.recorder.events_table_name
-        self.seals, self.nodes, self.head = (schema + t for t in (sealing.SEALS, sealing.NODES, sealing.HEAD))
+        self.tables: Tables = app.session.tables
+        self.events, self.seals, self.nodes, self.head = (
+            self.tables.events, self.tables.seals, self.tables.nodes, self.tables.head)
         self.pos = "rowid" if self.sqlite else "notification_id"
 
     def sql(self, statement: str, params: tuple[Any, ...] = ()) -> list[Any]:
@@ -49,8 +51,8 @@ class Drill:
             return cursor.fetchall() if cursor.description else []
 
     def position(self, decision_id: str) -> int:
-        table = "ledger_decisions" if self.sqlite else f'"{self.app.database.schema}".ledger_decisions'
-        return int(self.sql(f"SELECT position FROM {table} WHERE decision_id = ?", (decision_id,))[0][0])
+        return int(self.sql(f"SELECT position FROM {self.tables.decisions} WHERE decision_id = ?",
+                            (decision_id,))[0][0])
 
     def state(self, position: int) -> bytes:
         return bytes(self.sql(f"SELECT state FROM {self.events} WHERE {self.pos} = ?", (position,))[0][0])
@@ -68,10 +70,10 @@ class Drill:
         rows = [(p, o, v, t, bytes(s)) for p, o, v, t, s in rows]
         if self.sqlite:
             with sqlite3.connect(self.app.database.path) as conn:
-                sealing.seal(conn.cursor(), "sqlite", rows)
+                seal(conn.cursor(), self.tables, rows)
             return
         with psycopg.connect(urlsplit(self.url)._replace(query="").geturl()) as conn:
-            sealing.seal(conn.cursor(), "postgres", rows, self.app.database.schema)
+            seal(conn.cursor(), self.tables, rows)
 
     def cli(self, *args: str) -> Result:
         return CliRunner().invoke(cli, ["--db", self.url, *args], catch_exceptions=False)
@@ -100,14 +102,14 @@ class Drill:
 
 @pytest.fixture(autouse=True)
 def two_processes_even_for_a_small_log(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parallel_verify, "PARALLEL_MIN", 0)
+    monkeypatch.setattr(two_process, "PARALLEL_MIN", 0)
 
 
 @pytest.fixture
 def drill(ledger: Any, db_url: str, tmp_path: Path) -> Drill:
     assert not ledger.import_lines(list(enumerate(copy.deepcopy(EXAMPLES), 1)), "clerk").errors
     generate_keypair(tmp_path / "ledger.key", tmp_path / "ledger.pub")
-    (tmp_path / "cp.json").write_text(json.dumps(checkpoint(ledger, str(tmp_path / "ledger.key"))))
+    (tmp_path / "cp.json").write_text(json.dumps(checkpoint(ledger.session, str(tmp_path / "ledger.key"))))
     return Drill(ledger, db_url, tmp_path)
 
 
@@ -276,13 +278,13 @@ def test_a_null_value_is_reported_not_a_crash(drill: Drill, column: str) -> None
 def test_history_verify_marks_a_row_whose_state_became_text(drill: Drill) -> None:
     if not drill.sqlite:
         pytest.skip("PostgreSQL columns keep their types")
-    from ledger.audit import verify_stream
     from ledger.cadre import Cadre
+    from ledger.integrity.front import verify_stream
 
     position = drill.position(SANCTION)
     drill.sql(f"{SQLITE_TYPE_CHANGES['state as text that is not UTF-8']} WHERE rowid = ?", (position,))
 
-    marks = verify_stream(drill.app, Cadre.id_for("HB-000123"))
+    marks = verify_stream(drill.app.session, Cadre.id_for("HB-000123"))
 
     assert sorted(marks.values()) == ["MISMATCH"] + ["verified"] * (len(marks) - 1)
 
@@ -301,7 +303,7 @@ def test_a_checkpoint_with_a_forged_signature_fails_with_exit_1(drill: Drill) ->
 
 def test_a_checkpoint_signed_by_another_key_fails_with_exit_1(drill: Drill) -> None:
     generate_keypair(drill.folder / "other.key", drill.folder / "other.pub")
-    other = checkpoint(drill.app, str(drill.folder / "other.key"))
+    other = checkpoint(drill.app.session, str(drill.folder / "other.key"))
 
     result = drill.verify_against(drill.write("other.json", other))
 
@@ -392,15 +394,12 @@ def test_two_processes_confirm_an_intact_log_with_the_same_report_as_one_pass(
 ) -> None:
     if not drill.sqlite:
         pytest.skip("the two-process confirmation is for SQLite files")
-    from ledger import verification
-    from ledger.audit import connection
-
-    with connection(drill.app) as (conn, dialect, _):
-        exact = verification.check_log(verification.DbReader(conn, dialect, "stored_events"), [0, 1, 24, 47])
-        monkeypatch.setattr(verification, "check_log", lambda *_: pytest.fail("the exact pass ran"))
-        conn.execute("BEGIN")
-        confirmed = verification._confirmed(conn, "stored_events", [0, 1, 24, 47])
-        conn.rollback()
+    session = drill.app.session
+    with session.snapshot() as cursor:
+        exact = verify.check_log(verify.DbReader(cursor.connection, session.tables), [0, 1, 24, 47])
+    monkeypatch.setattr(verify, "check_log", lambda *_: pytest.fail("the exact pass ran"))
+    with session.snapshot() as cursor:
+        confirmed = verify._confirmed(cursor.connection, session, [0, 1, 24, 47])
 
     assert confirmed is not None and set(confirmed.roots_at) == {0, 1, 24, 47}
     fields = ("events", "root", "chain_head", "roots_at", "positions_at")
@@ -408,8 +407,8 @@ def test_two_processes_confirm_an_intact_log_with_the_same_report_as_one_pass(
 
 
 @pytest.mark.parametrize("damage", [
-    "UPDATE ledger_merkle_nodes SET hash = zeroblob(32) "
-    "WHERE node_key = (SELECT max(node_key) FROM ledger_merkle_nodes)",
+    ("UPDATE ledger_merkle_nodes SET hash = zeroblob(32) "
+    "WHERE node_key = (SELECT max(node_key) FROM ledger_merkle_nodes)"),
     "DELETE FROM ledger_merkle_nodes WHERE node_key = (SELECT min(node_key) FROM ledger_merkle_nodes)",
     "INSERT INTO ledger_merkle_nodes VALUES (-63, zeroblob(32))",
     "UPDATE ledger_merkle_nodes SET node_key = -63 WHERE node_key = 65",
@@ -417,17 +416,17 @@ def test_two_processes_confirm_an_intact_log_with_the_same_report_as_one_pass(
     "UPDATE ledger_seals SET leaf_index = leaf_index + 1 WHERE position = 30",
     "UPDATE ledger_seals SET chain_hash = zeroblob(32) WHERE position = 47",
     "UPDATE ledger_seal_head SET frontier = zeroblob(32)",
-    "INSERT INTO ledger_seals SELECT 48, 47, originator_id, 99, event_hash, chain_hash FROM ledger_seals "
-    "WHERE position = 47",
-    "INSERT INTO ledger_seals SELECT 0, 0, originator_id, 99, event_hash, chain_hash FROM ledger_seals "
-    "WHERE position = 1",
+    ("INSERT INTO ledger_seals SELECT 48, 47, originator_id, 99, event_hash, chain_hash FROM ledger_seals "
+    "WHERE position = 47"),
+    ("INSERT INTO ledger_seals SELECT 0, 0, originator_id, 99, event_hash, chain_hash FROM ledger_seals "
+    "WHERE position = 1"),
     "UPDATE ledger_seals SET event_hash = CAST(event_hash AS TEXT) WHERE position = 9",
     "UPDATE ledger_seals SET chain_hash = CAST(chain_hash AS TEXT) WHERE position = 9",
     "UPDATE ledger_seals SET leaf_index = 'x' || leaf_index WHERE position = 9",
     "UPDATE ledger_seals SET event_hash = substr(event_hash, 1, 31) WHERE position = 9",
-    "UPDATE ledger_seals SET (leaf_index, event_hash, chain_hash) = "
+    ("UPDATE ledger_seals SET (leaf_index, event_hash, chain_hash) = "
     "(SELECT leaf_index + 1, event_hash, chain_hash FROM ledger_seals WHERE position = 10) "
-    "WHERE position = 9",
+    "WHERE position = 9"),
     "UPDATE stored_events SET rowid = 100 WHERE rowid = 47",
 ], ids=["node hash", "node gone", "node added", "node moved", "node as text", "leaf index", "chain", "head",
         "extra seal", "seal before the first event", "event hash as text", "chain hash as text",
@@ -436,15 +435,10 @@ def test_two_processes_confirm_an_intact_log_with_the_same_report_as_one_pass(
 def test_two_processes_leave_any_damage_to_the_exact_pass(drill: Drill, damage: str) -> None:
     if not drill.sqlite:
         pytest.skip("the two-process confirmation is for SQLite files")
-    from ledger import verification
-    from ledger.audit import connection
-
     drill.sql(damage)
 
-    with connection(drill.app) as (conn, _, _):
-        conn.execute("BEGIN")
-        confirmed = verification._confirmed(conn, "stored_events", [])
-        conn.rollback()
+    with drill.app.session.snapshot() as cursor:
+        confirmed = verify._confirmed(cursor.connection, drill.app.session, [])
     assert confirmed is None
     assert drill.verify().exit_code == 1
 
@@ -467,7 +461,8 @@ def test_two_processes_reopen_a_file_whose_path_looks_like_a_uri(drill: Drill, t
 
     with sqlite3.connect(copy) as conn:
         conn.execute("BEGIN")
-        confirmed = parallel_verify.confirm(conn, parallel_verify.usable(conn) or "", "stored_events", [])
+        tables = Tables("sqlite")
+        confirmed = two_process.confirm(conn, two_process.usable(conn, tables) or "", tables, [])
 
     assert confirmed is not None
     assert {p.name for p in folder.iterdir()} <= {copy.name, f"{copy.name}-wal", f"{copy.name}-shm"}

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import copy
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
 from ledger.app import CadreLedger
+from projections.reader import Reader
 
 REGISTER = {"id": "reg-1", "type": "register", "on": "2020-01-01", "cadre": "HB-1", "name": "张明", "unit": "夷陵区",
             "post": "科员", "post_level": None, "rank": "staff-1", "rank_since": "2020-01-01", "party_member": True}
@@ -32,11 +33,11 @@ def small_snapshots(db_url):
 def record(app, *decisions):
     report = app.import_lines(list(enumerate(copy.deepcopy(decisions), 1)), "clerk")
     assert report.errors == []
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def promotable(app, as_of, known_at=None):
-    return app.status("HB-1", date.fromisoformat(as_of), known_at)["promotable"]
+    return Reader(app).status("HB-1", date.fromisoformat(as_of), known_at)["promotable"]
 
 
 def test_a_late_recorded_sanction_shows_only_to_queries_known_after_it_was_recorded(small_snapshots):
@@ -60,12 +61,12 @@ def test_as_of_by_known_at_matrix_around_an_exemption_and_a_revocation(small_sna
     app = small_snapshots
     moments = {}
     record(app, REGISTER, *commendations(4), DEMERIT)
-    moments["before_exemption"] = datetime.now(timezone.utc)
+    moments["before_exemption"] = datetime.now(UTC)
     moments["after_exemption"] = record(app, EXEMPT)
     moments["after_revocation"] = record(app, REVOKE)
 
     assert promotable(app, as_of, moments[known]) is expected
-    listed = app.read_models.list_cadres(date.fromisoformat(as_of), moments[known], not_promotable=True)
+    listed = Reader(app).list_cadres(date.fromisoformat(as_of), moments[known], not_promotable=True)
     assert ("HB-1" not in [r["cadre"] for r in listed]) is expected
 
 
@@ -73,12 +74,12 @@ def test_a_snapshot_newer_than_the_query_time_does_not_leak_later_facts(small_sn
     app = small_snapshots
     early = record(app, REGISTER)
     record(app, *commendations(9))
-    app.status("HB-1", date(2026, 1, 1))  # reading takes a snapshot at the latest version
+    Reader(app).status("HB-1", date(2026, 1, 1))  # reading takes a snapshot at the latest version
 
     history = app.history(cadre="HB-1", at=early)
 
     assert [r["id"] for r in history] == ["reg-1"]
-    assert app.status("HB-1", date(2026, 1, 1), early)["commendations"] == []
+    assert Reader(app).status("HB-1", date(2026, 1, 1), early)["commendations"] == []
 
 
 def test_a_decision_effective_in_the_future_is_recorded_now_and_applies_from_its_date(small_snapshots):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -13,9 +13,10 @@ from ledger.app import CadreLedger
 from ledger.demo import DEFAULT_END, generate
 from projections.pictures import PageMeta, page_meta
 from projections.pictures.browser import find_browser
+from projections.reader import Reader
 
 REQUIRE_BROWSER = os.environ.get("CADRE_LEDGER_REQUIRE_BROWSER") == "1"
-GENERATED = datetime(2026, 11, 26, 3, 0, tzinfo=timezone.utc)
+GENERATED = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
 # A cadre whose every text field tries to break out of the page.
 HOSTILE = [
     {"id": "xss-reg", "type": "register", "on": "2020-01-02", "cadre": "HB-XSS",
@@ -33,30 +34,31 @@ def _need(what: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def province(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CadreLedger]:
-    """Forty demo cadres over ten years and one hostile cadre, recorded and projected."""
+def province(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reader]:
+    """Forty demo cadres over ten years and one hostile cadre, recorded and projected; read through a Reader."""
     app = CadreLedger(str(tmp_path_factory.mktemp("pictures") / "province.db"))
     decisions = [*generate(cadres=40, years=10, seed=3), *HOSTILE]
     assert app.import_lines(enumerate(decisions, 1), "demo").errors == []
-    app.read_models.catch_up()
-    yield app
+    reader = Reader(app)
+    reader.catch_up()
+    yield reader
     app.close()
 
 
 @pytest.fixture(scope="session")
-def meta(province: CadreLedger) -> PageMeta:
+def meta(province: Reader) -> PageMeta:
     """The provenance of every page in these tests: as of the demo's last day, generated at a fixed time."""
-    return page_meta(province, DEFAULT_END, None, "组织部-王", now=GENERATED)
+    return page_meta(province.app, DEFAULT_END, None, "组织部-王", now=GENERATED)
 
 
 @pytest.fixture(scope="session")
-def veteran(province: CadreLedger) -> dict[str, Any]:
+def veteran(province: Reader) -> dict[str, Any]:
     """The status of the demo cadre with the most restrictions over the ten years (ties: the most posts)."""
     def weight(status: dict[str, Any]) -> tuple[int, int, str]:
         rows = len(status["restrictions"]) + len(status["expired_restrictions"])
         return rows, len(status["timeline"]["posts"]), status["cadre"]
 
-    cadres = [row["cadre"] for row in province.read_models.list_cadres(DEFAULT_END)]
+    cadres = [row["cadre"] for row in province.list_cadres(DEFAULT_END)]
     statuses = [province.status(cadre, DEFAULT_END) for cadre in cadres]
     return max((s for s in statuses if s["cadre"] != "HB-XSS"), key=weight)
 

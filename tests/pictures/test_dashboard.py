@@ -6,10 +6,11 @@ from typing import Any
 
 import pytest
 
-from ledger.app import CadreLedger
 from ledger.demo import DEFAULT_END
+from ledger.integrity.front import summarize, verify_ledger
 from ledger.rules.periods import add_months
 from projections.pictures import PageMeta, render_dashboard
+from projections.reader import Reader
 from projections.report import first_report
 from tests.pictures.dom import elements, tags
 
@@ -17,15 +18,15 @@ INTACT = {"ok": True, "events": 1, "root": "00", "message": "intact"}
 
 
 @pytest.fixture(scope="module")
-def report(province: CadreLedger) -> dict[str, Any]:
+def report(province: Reader) -> dict[str, Any]:
     return first_report(province, DEFAULT_END, INTACT)
 
 
-def test_restrictions_ending_per_month_agree_with_the_status_documents(province: CadreLedger,
+def test_restrictions_ending_per_month_agree_with_the_status_documents(province: Reader,
                                                                        report: dict[str, Any]) -> None:
     window_end = add_months(DEFAULT_END.replace(day=1), 12)
     by_month: dict[str, int] = {}
-    for row in province.read_models.list_cadres(DEFAULT_END):
+    for row in province.list_cadres(DEFAULT_END):
         for r in province.status(row["cadre"], DEFAULT_END)["restrictions"]:
             if r["ends_on"] is not None and r["ends_on"] < window_end:
                 by_month[r["ends_on"].isoformat()[:7]] = by_month.get(r["ends_on"].isoformat()[:7], 0) + 1
@@ -50,15 +51,15 @@ def test_the_first_report_keeps_its_keys_and_adds_the_dashboards(report: dict[st
     assert {r["cadre"] for r in report["expiring_restrictions"]} == {r["cadre"] for r in report["expiring"]}
 
 
-def test_a_unit_report_counts_only_that_units_cadres(province: CadreLedger, report: dict[str, Any]) -> None:
+def test_a_unit_report_counts_only_that_units_cadres(province: Reader, report: dict[str, Any]) -> None:
     unit = max(report["not_promotable_by_unit"], key=lambda r: (r["not_promotable"], r["unit"]))["unit"]
 
     mine = first_report(province, DEFAULT_END, INTACT, unit=unit)
 
     assert mine["unit"] == unit and [r["unit"] for r in mine["not_promotable_by_unit"]] == [unit]
     assert {r["unit"] for r in mine["expiring"] + mine["overdue_handovers"]} <= {unit}
-    cadres = {r["cadre"] for r in province.read_models.list_cadres(DEFAULT_END, unit=unit)}
-    posts = {h["post"] for h in province.read_models.handovers(DEFAULT_END, unit=unit)}
+    cadres = {r["cadre"] for r in province.list_cadres(DEFAULT_END, unit=unit)}
+    posts = {h["post"] for h in province.handovers(DEFAULT_END, unit=unit)}
     assert all(f["cadre"] in cadres or f["post"] in posts for f in mine["findings"])
     assert mine["cadres"] == len(cadres) < report["cadres"]
 
@@ -87,9 +88,9 @@ def test_the_page_shows_its_scope_marking_and_provenance(report: dict[str, Any],
     assert not {"script", "link", "img"} & set(tags(html))
 
 
-def test_a_unit_page_names_its_unit_and_refuses_another_units_report(province: CadreLedger,
+def test_a_unit_page_names_its_unit_and_refuses_another_units_report(province: Reader,
                                                                      meta: PageMeta) -> None:
-    unit = province.read_models.list_cadres(DEFAULT_END)[0]["unit"]
+    unit = province.list_cadres(DEFAULT_END)[0]["unit"]
     mine = first_report(province, DEFAULT_END, INTACT, unit=unit)
 
     assert f"范围：{unit}" in render_dashboard(mine, meta, unit=unit)
@@ -110,3 +111,10 @@ def test_english_dashboard(report: dict[str, Any], meta: PageMeta) -> None:
 
     assert "Cadre supervision dashboard" in html and "Scope: all units" in html
     assert date(2026, 11, 20).isoformat() in html
+
+
+def test_the_pages_log_size_and_root_are_what_verify_recomputes(province: Reader, meta: PageMeta) -> None:
+    verified = summarize(verify_ledger(province.app.session))
+
+    assert verified["ok"]
+    assert (meta.log_size, meta.root_hash) == (verified["events"], verified["root"])

@@ -2,26 +2,26 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 
-from ledger.app import CadreLedger
 from ledger.demo import DEFAULT_END
-from ledger.render import dumps
-from ledger.status import compose_status
 from ledger.rules.bars import is_promotion_barred
+from ledger.status import compose_status
 from projections.pictures import PageMeta, render_dossier
 from projections.pictures.palette import ACCENT, RED
+from projections.reader import Reader
+from projections.render import dumps
 from tests.pictures.checks import assert_bars_have_dates_and_chinese_terms, restriction_bars
 from tests.pictures.dom import elements, tags
 from tests.unit.factories import Dossier
 
 AS_OF = date(2026, 6, 1)
-META = PageMeta(as_of=AS_OF, known_at=datetime(2026, 6, 2, 8, 30, tzinfo=timezone.utc), log_size=1234,
+META = PageMeta(as_of=AS_OF, known_at=datetime(2026, 6, 2, 8, 30, tzinfo=UTC), log_size=1234,
                 root_hash="ab" * 32, actor="纪委-李",
-                generated_at=datetime(2026, 6, 3, 1, 0, tzinfo=timezone.utc))
+                generated_at=datetime(2026, 6, 3, 1, 0, tzinfo=UTC))
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +136,7 @@ def test_the_status_document_read_back_from_json_draws_the_same_page(troubled: d
     assert render_dossier(from_json, META) == render_dossier(troubled, META)
 
 
-def test_hostile_names_units_posts_and_ids_are_escaped(province: CadreLedger, meta: PageMeta) -> None:
+def test_hostile_names_units_posts_and_ids_are_escaped(province: Reader, meta: PageMeta) -> None:
     status = province.status("HB-XSS", DEFAULT_END)
 
     html = render_dossier(status, meta)

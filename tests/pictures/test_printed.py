@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from ledger.app import CadreLedger
 from ledger.demo import DEFAULT_END
 from ledger.status import compose_status
 from projections.pictures import PageMeta, render_dashboard, render_dossier
 from projections.pictures.browser import dump_dom, print_to_pdf, screenshot
+from projections.reader import Reader
 from projections.report import first_report
 from tests.pictures.checks import assert_bars_have_dates_and_chinese_terms
 from tests.pictures.dom import elements, tags
@@ -24,7 +24,7 @@ RED_INK = (179, 38, 30)
 
 
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory: pytest.TempPathFactory, province: CadreLedger, meta: PageMeta,
+def pages(tmp_path_factory: pytest.TempPathFactory, province: Reader, meta: PageMeta,
           veteran: dict[str, Any]) -> dict[str, Path]:
     """The ten-year veteran's dossier, the hostile cadre's dossier and the dashboard, written to files."""
     folder = tmp_path_factory.mktemp("pages")

@@ -1,7 +1,7 @@
 """The pieces the pages are made of: safe text, CSS strings, SVG elements, the time axis, chart steps."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from markupsafe import Markup
 
@@ -47,7 +47,7 @@ def test_cut_text_fits_its_width_and_chinese_counts_double() -> None:
 
 
 def test_timestamps_print_in_beijing_time() -> None:
-    assert moment_text(datetime(2026, 11, 26, 3, 0, tzinfo=timezone.utc)) == "2026-11-26 11:00:00 UTC+8"
+    assert moment_text(datetime(2026, 11, 26, 3, 0, tzinfo=UTC)) == "2026-11-26 11:00:00 UTC+8"
     assert moment_text("2026-11-26T03:00:00") == "2026-11-26 11:00:00 UTC+8"  # naive is UTC
 
 

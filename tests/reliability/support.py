@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ledger.store import parse_url
+from ledger.storage.url import parse_url
 
 SOAK = os.environ.get("CADRE_LEDGER_SOAK") == "1"
 ACTOR = "组织部-可靠性"
@@ -107,9 +107,9 @@ def recorded_ids(url: str) -> list[str]:
 
 def read_model_rows(app: Any) -> dict[str, list[str]]:
     """Every row of every read-model table, order-free."""
-    from projections.service import TABLE_NAMES
+    from projections.tables import TABLE_NAMES
 
-    with app.read_models.db.transaction(commit=False) as c:
+    with app.session.transaction(commit=False) as c:
         return {t: sorted(map(repr, c.execute(f"SELECT * FROM {t}").fetchall())) for t in TABLE_NAMES}
 
 

@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 
 from ledger.app import CadreLedger
-from ledger.audit import verify_ledger
-from ledger.store import parse_url
+from ledger.integrity.front import verify_ledger
+from ledger.storage.url import parse_url
+from projections.reader import Reader
 from tests.reliability.support import assert_whole, read_model_rows, recorded_ids, soak
 
 WRITERS = 4
@@ -89,10 +90,10 @@ def test_four_writers_on_shared_cadres_lose_nothing_duplicate_nothing_and_leave_
     per_cadre = Counter(d["cadre"] for f in files for d in json.loads(f.read_text(encoding="utf-8"))
                         if not d["id"].startswith("shared-") or f == files[0])
     assert {c: len(app.history(cadre=c)) for c in CADRES} == {c: per_cadre[c] + 1 for c in CADRES}
-    assert verify_ledger(app).ok
-    app.read_models.catch_up()
+    assert verify_ledger(app.session).ok
+    Reader(app).catch_up()
     caught_up = read_model_rows(app)
-    app.read_models.rebuild()
+    Reader(app).rebuild()
     assert read_model_rows(app) == caught_up
     app.close()
     retried = sum((Counter(r["retried"]) for r in results), Counter())
@@ -126,7 +127,8 @@ def _hold_the_write_lock_in_bursts(url, stop, ready):
 @pytest.mark.parametrize("ledger_state", ["new", "existing"])
 def test_processes_opening_one_ledger_and_its_read_models_at_the_same_moment_all_open_them(
         db_url, ledger_state):
-    opening = f"from ledger.app import CadreLedger; CadreLedger({db_url!r}).read_models.positions()"
+    opening = (f"from ledger.app import CadreLedger; from projections.reader import Reader; "
+               f"Reader(CadreLedger({db_url!r})).positions()")
     if ledger_state == "existing":
         subprocess.run([sys.executable, "-c", opening], cwd=ROOT, check=True)
 
@@ -138,7 +140,7 @@ def test_processes_opening_one_ledger_and_its_read_models_at_the_same_moment_all
 
 
 def test_read_models_created_by_six_connections_at_the_same_moment_are_created_once(db_url):
-    from projections.db import Db
+    from projections.tables import create_tables
 
     apps = [CadreLedger(db_url) for _ in range(6)]
     together, failures = threading.Barrier(len(apps)), []
@@ -146,7 +148,7 @@ def test_read_models_created_by_six_connections_at_the_same_moment_are_created_o
     def create(app):
         together.wait()
         try:
-            Db(app)
+            create_tables(app.session)
         except Exception as e:  # noqa: BLE001 - any failure is the finding
             failures.append(e)
 
@@ -157,6 +159,6 @@ def test_read_models_created_by_six_connections_at_the_same_moment_are_created_o
         t.join()
 
     assert failures == []
-    assert apps[0].read_models.positions()[0]["position"] == 0
+    assert Reader(apps[0]).positions()[0]["position"] == 0
     for app in apps:
         app.close()

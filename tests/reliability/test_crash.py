@@ -21,11 +21,19 @@ import pytest
 
 from ledger import importer
 from ledger.app import CadreLedger
-from ledger.audit import verify_ledger
-from ledger.store import parse_url
+from ledger.integrity.front import verify_ledger
+from ledger.storage.url import parse_url
+from projections.reader import Reader
 from tests.reliability import synth
 from tests.reliability.support import (
-    assert_whole, cadre_ledger, events_table, raw_cursor, read_model_rows, recorded_ids, soak, start,
+    assert_whole,
+    cadre_ledger,
+    events_table,
+    raw_cursor,
+    read_model_rows,
+    recorded_ids,
+    soak,
+    start,
 )
 
 KILLS = soak(5, 20)
@@ -170,9 +178,9 @@ def _recorded_of(url: str, path: Path) -> int:
 def _assert_verifies_and_catches_up(url: str) -> None:
     app = CadreLedger(url)
     try:
-        assert verify_ledger(app).ok
-        app.read_models.catch_up()
-        positions = app.read_models.positions()
+        assert verify_ledger(app.session).ok
+        Reader(app).catch_up()
+        positions = Reader(app).positions()
         assert {p["lag"] for p in positions} == {0}
         assert positions[0]["position"] == (app.recorder.max_notification_id() or 0)
     finally:

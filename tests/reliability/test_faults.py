@@ -18,13 +18,20 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from ledger import importer, sealing
+from ledger import importer
 from ledger.app import CadreLedger
-from ledger.audit import verify_ledger
-from ledger.store import parse_url
+from ledger.integrity import sealing
+from ledger.integrity.front import verify_ledger
+from ledger.storage.url import parse_url
 from tests.reliability import synth
 from tests.reliability.support import (
-    assert_whole, cadre_ledger, cli_env, command, one_line_errors, raw_cursor, start,
+    assert_whole,
+    cadre_ledger,
+    cli_env,
+    command,
+    one_line_errors,
+    raw_cursor,
+    start,
 )
 
 FAULTS = {
@@ -83,7 +90,7 @@ def test_a_storage_fault_in_the_second_batch_is_one_line_keeps_the_first_and_the
     assert result.stdout == ""
     [message] = one_line_errors(result.stderr)
     where = parse_url(url).redacted()
-    assert message.startswith(f"error: cannot write to the ledger at {where}: {str(fault)}; {fix}")
+    assert message.startswith(f"error: cannot write to the ledger at {where}: {fault!s}; {fix}")
     assert message.endswith("20 decisions were recorded before it, none of the failed batch; "
                             "run the import again once fixed (recorded decisions are skipped)")
     assert assert_whole(url) == 20
@@ -91,7 +98,7 @@ def test_a_storage_fault_in_the_second_batch_is_one_line_keeps_the_first_and_the
     assert run_import(url, path).stdout == "recorded 27, already recorded 20, refused 0\n"
     assert assert_whole(url) == 47
     app = CadreLedger(url)
-    assert verify_ledger(app).ok
+    assert verify_ledger(app.session).ok
     app.close()
 
 

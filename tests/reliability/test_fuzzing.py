@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 
 from cli import cli
 from ledger.app import CadreLedger
-from ledger.audit import verify_ledger
 from ledger.examples import EXAMPLES
 from ledger.importer import read_jsonl
+from ledger.integrity.front import verify_ledger
 from tests.reliability.hostile import hostile_line
 from tests.reliability.support import soak
 
@@ -75,7 +75,7 @@ def test_every_hostile_line_is_refused_alone_naming_its_line_and_field_and_nothi
     check()
 
     assert sum(lines_seen) >= BATCH * BATCHES
-    assert verify_ledger(populated).events == before
+    assert verify_ledger(populated.session).events == before
     print(f"\nfuzzed {sum(lines_seen):,} hostile lines in {len(lines_seen):,} imports: each refused alone")
 
 

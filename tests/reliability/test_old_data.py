@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 
 from ledger.app import CadreLedger
-from ledger.audit import verify_ledger
 from ledger.examples import EXAMPLES
-from ledger.render import to_jsonable
+from ledger.integrity.front import verify_ledger
+from projections.reader import Reader
+from projections.render import to_jsonable
 from tests.reliability.support import cadre_ledger, read_model_rows
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -51,12 +52,12 @@ def test_an_old_ledger_verifies_against_the_checkpoint_signed_when_it_was_writte
 
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("intact: 47 events")
-    assert verify_ledger(old_ledger).ok
+    assert verify_ledger(old_ledger.session).ok
 
 
 def test_an_old_ledger_answers_status_and_takes_its_decisions_again_as_already_recorded(old_ledger):
-    promoted = old_ledger.status("HB-000123", date(2025, 10, 1))
-    retired = old_ledger.status("HB-000124", date(2026, 7, 1))
+    promoted = Reader(old_ledger).status("HB-000123", date(2025, 10, 1))
+    retired = Reader(old_ledger).status("HB-000124", date(2026, 7, 1))
 
     again = old_ledger.import_lines(list(enumerate(copy.deepcopy(EXAMPLES), start=1)), "组织部-王")
 
@@ -66,16 +67,16 @@ def test_an_old_ledger_answers_status_and_takes_its_decisions_again_as_already_r
 
 
 def test_an_old_ledger_projects_and_accepts_new_decisions(old_ledger):
-    old_ledger.read_models.catch_up()
+    Reader(old_ledger).catch_up()
     caught_up = read_model_rows(old_ledger)
-    old_ledger.read_models.rebuild()
+    Reader(old_ledger).rebuild()
     new = {"id": "commend-2026", "type": "commendation", "on": "2026-02-01", "cadre": "HB-000123",
            "kind": "merit-2"}
 
     report = old_ledger.import_lines([(1, new)], "组织部-王")
 
     assert read_model_rows(old_ledger) == caught_up
-    assert report.recorded == 1 and verify_ledger(old_ledger).events == 48
+    assert report.recorded == 1 and verify_ledger(old_ledger.session).events == 48
 
 
 def test_events_written_before_their_class_gained_a_field_are_upcast_on_read_and_their_seals_hold(tmp_path):
@@ -92,7 +93,7 @@ def test_events_written_before_their_class_gained_a_field_are_upcast_on_read_and
     assert (dossier.cadre, dossier.notes) == ("HB-000123", ["入党志愿书", "2019年度考核登记表", "2025年度考核登记表"])
     assert again.pages == 3 and again.version == 4  # the two old notes were read with pages 0
     assert _stored_states(path)[:3] == stored_before  # reading never rewrites history
-    assert verify_ledger(app).ok and verify_ledger(app).events == 4
+    assert verify_ledger(app.session).ok and verify_ledger(app.session).events == 4
     app.close()
 
 

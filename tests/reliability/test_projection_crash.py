@@ -17,6 +17,7 @@ import pytest
 
 from ledger.app import CadreLedger
 from projections import runner
+from projections.reader import Reader
 from tests.reliability import synth
 from tests.reliability.support import cadre_ledger, raw_cursor, read_model_rows, soak, start
 
@@ -32,14 +33,15 @@ def test_a_killed_catch_up_or_rebuild_is_finished_by_the_next_query_exactly_once
     decisions = synth.decisions(COPIES)
     assert app.import_lines(list(enumerate(decisions, start=1)), "clerk").errors == []
     head = app.recorder.max_notification_id()
-    assert app.read_models.positions()[0]["lag"] == head  # the tables exist, empty
+    assert Reader(app).positions()[0]["lag"] == head  # the tables exist, empty
     killed = {"catch-up": [], "rebuild": []}
 
-    for n in range(KILLS):  # a catch-up from wherever the last one stopped
+    for _ in range(KILLS):  # a catch-up from wherever the last one stopped
         before = _position(db_url) or 0
         if before == head:
             break
-        _kill_when(db_url, start(db_url, "list", "--json"), lambda: (_position(db_url) or 0) > before, rng)
+        _kill_when(db_url, start(db_url, "list", "--json"),
+                   lambda before=before: (_position(db_url) or 0) > before, rng)
         position = _position(db_url) or 0
         killed["catch-up"].append(position)
         assert position in _page_ends(before, head), f"position {position}: not a page's end after {before}"
@@ -47,12 +49,12 @@ def test_a_killed_catch_up_or_rebuild_is_finished_by_the_next_query_exactly_once
 
     assert cadre_ledger(db_url, "list", "--json").returncode == 0
     caught_up = read_model_rows(app)
-    app.read_models.rebuild()
+    Reader(app).rebuild()
     rebuilt = read_model_rows(app)
     assert caught_up == rebuilt
     assert _events_counted(db_url) == sum(1 for d in decisions if "cadre" in d)
 
-    for n in range(KILLS):
+    for _ in range(KILLS):
         _kill_when(db_url, start(db_url, "rebuild"), lambda: _position(db_url) is None, rng)
         killed["rebuild"].append(_position(db_url))
         _assert_lag_is_reported(db_url, head, _position(db_url) or 0)

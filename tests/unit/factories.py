@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from ledger.facts import Fact
 from ledger.vocab import sanction_track
 
-EPOCH = datetime(2020, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 
 
 def day(text: str | date) -> date:
@@ -87,7 +87,7 @@ def fact_builder(subject_key: str, key: str, actor: str) -> Callable[..., Fact]:
         n = next(counter)
         base: Fact = {
             "id": f"{type_}-{n}", "type": type_, "on": on, "seq": n, subject_key: key,
-            "recorded_at": datetime(2025, 1, 1, tzinfo=timezone.utc) + timedelta(minutes=n), "actor": actor,
+            "recorded_at": datetime(2025, 1, 1, tzinfo=UTC) + timedelta(minutes=n), "actor": actor,
             "doc": None, "authority": None, "note": None, "case": None, "override_reason": None,
         }
         return {**base, **fields}

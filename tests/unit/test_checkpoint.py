@@ -3,23 +3,21 @@ from __future__ import annotations
 
 import json
 import stat
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from ledger.checkpoint import (
-    fingerprint, generate_keypair, load_checkpoint, load_private_key, load_proof_doc, load_public_key,
-    make_checkpoint, make_inclusion_proof_doc, verify_checkpoint, verify_proof_doc,
-)
 from ledger.errors import IntegrityFailure, UnusableInput
-from ledger.integrity import (
-    append_leaf, consistency_proof, event_hash, inclusion_proof, leaf_hash, root_from_frontier,
-)
+from ledger.integrity.checkpoints import load_checkpoint, make_checkpoint, verify_checkpoint
+from ledger.integrity.hashes import GENESIS, event_hash, leaf_hash
+from ledger.integrity.keys import fingerprint, generate_keypair, load_private_key, load_public_key
+from ledger.integrity.merkle import consistency_proof, extend, inclusion_proof, node_of_key, root_from_frontier
+from ledger.integrity.proofs import load_proof_doc, make_inclusion_proof_doc, verify_proof_doc
 
-NOON = datetime(2025, 11, 3, 12, 0, tzinfo=timezone.utc)
+NOON = datetime(2025, 11, 3, 12, 0, tzinfo=UTC)
 
 
 class _Log:
@@ -30,10 +28,11 @@ class _Log:
         self.nodes: dict[tuple[int, int], bytes] = {}
         self.roots: dict[int, bytes] = {}
         frontier: list[bytes] = []
+        chain = GENESIS
         for i, digest in enumerate(self.hashes):
             self.nodes[0, i] = leaf_hash(digest)
-            for level, idx, node in append_leaf(frontier, i, leaf_hash(digest)):
-                self.nodes[level, idx] = node
+            _, completed, chain = extend(i, chain, frontier, [digest])
+            self.nodes.update((node_of_key(key), node) for key, node in completed)
             self.roots[i + 1] = root_from_frontier(frontier)
 
     def get_node(self, level: int, index: int) -> bytes:

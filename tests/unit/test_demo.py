@@ -6,8 +6,8 @@ import io
 import json
 from collections import Counter
 from collections.abc import Sequence
-from datetime import date, datetime, timezone
-from functools import lru_cache
+from datetime import UTC, date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from ledger.schema import TYPES
 SUBJECTS = ("cadre", "post", "unit")
 
 
-@lru_cache(maxsize=None)
+@cache
 def province(cadres: int, years: int, seed: int = 1) -> tuple[dict[str, Any], ...]:
     """A generated province, shared by the tests (each test copies what it changes)."""
     return tuple(generate(cadres=cadres, years=years, seed=seed))
@@ -45,7 +45,7 @@ class MemoryLookup:
         table = self.cadres if "cadre" in decision else self.posts if "post" in decision else None
         if table is not None:
             facts = table.setdefault(decision.get("cadre") or decision["post"], [])
-            facts.append({**decision, "seq": len(facts) + 1, "recorded_at": datetime.now(timezone.utc)})
+            facts.append({**decision, "seq": len(facts) + 1, "recorded_at": datetime.now(UTC)})
 
 
 def test_same_seed_same_province_and_other_seed_another() -> None:

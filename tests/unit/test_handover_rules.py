@@ -259,7 +259,7 @@ def test_completion_without_a_required_signoff_is_refused_naming_it(absent: str,
 
 
 def test_completion_with_no_signoffs_names_everything_missing():
-    with pytest.raises(RuleViolation, match="outgoing leader's.*; the incoming leader's.*; a supervisor's"):
+    with pytest.raises(RuleViolation, match=r"outgoing leader's.*; the incoming leader's.*; a supervisor's"):
         check_handover_decision([register(), change()], complete(date(2025, 9, 12)))
 
 
@@ -282,7 +282,7 @@ def test_without_a_successor_one_supervisor_signing_twice_is_not_enough():
     facts = [register(), change(incoming=None), signoff(date(2025, 9, 12), "outgoing", "张三"),
              signoff(date(2025, 9, 12), "supervisor", "王五"), signoff(date(2025, 9, 13), "supervisor", " 王五 ")]
 
-    with pytest.raises(RuleViolation, match="signoffs of 2 distinct supervisors .no successor is named.; "
+    with pytest.raises(RuleViolation, match=r"signoffs of 2 distinct supervisors .no successor is named.; "
                                             "signed so far: 王五"):
         check_handover_decision(facts, complete(date(2025, 9, 13)))
 
@@ -297,7 +297,7 @@ def test_without_a_successor_the_outgoing_signoff_is_still_needed():
 
 
 def test_an_incoming_signoff_without_a_successor_is_malformed():
-    with pytest.raises(InvalidDecision, match="party: .* has no incoming leader"):
+    with pytest.raises(InvalidDecision, match=r"party: .* has no incoming leader"):
         check_handover_decision(
             [register(), change(incoming=None)], signoff(date(2025, 9, 12), "incoming", "李四")
         )

@@ -6,11 +6,33 @@ import hashlib
 import pytest
 from pymerkle import InmemoryTree
 
-from ledger.integrity import (
-    EMPTY_ROOT, GENESIS, append_leaf, chain_hash, consistency_path_length, consistency_proof, event_hash,
-    extend, frontier_levels, inclusion_path_length, node_key, node_of_key,
-    inclusion_proof, leaf_hash, node_hash, pack_frontier, root_from_frontier, unpack_frontier,
-    verify_consistency, verify_inclusion,
+from ledger.integrity.hashes import (
+    CHAIN_PREFIX,
+    EMPTY_ROOT,
+    EVENT_TAG,
+    GENESIS,
+    LEAF_PREFIX,
+    NODE_PREFIX,
+    chain_hash,
+    event_hash,
+    event_hashes,
+    leaf_hash,
+    node_hash,
+)
+from ledger.integrity.merkle import (
+    consistency_path_length,
+    consistency_proof,
+    extend,
+    inclusion_path_length,
+    inclusion_proof,
+    node_key,
+    node_of_key,
+    pack_frontier,
+    parts_at,
+    root_from_frontier,
+    unpack_frontier,
+    verify_consistency,
+    verify_inclusion,
 )
 
 SIZES = 300
@@ -46,16 +68,18 @@ def _subproof(m: int, leaves: list[bytes], complete: bool) -> list[bytes]:
 
 
 class _Tree:
-    """An in-memory tree grown with `append_leaf`, keeping every complete node."""
+    """An in-memory tree grown one entry at a time with `extend`, keeping every complete node."""
 
     def __init__(self, entries: list[bytes]) -> None:
         self.nodes: dict[tuple[int, int], bytes] = {}
         self.roots = [EMPTY_ROOT]
         frontier: list[bytes] = []
+        chain = GENESIS
         for index, entry in enumerate(entries):
             self.nodes[0, index] = leaf_hash(entry)
-            for level, idx, digest in append_leaf(frontier, index, leaf_hash(entry)):
-                self.nodes[level, idx] = digest
+            _, completed, chain = extend(index, chain, frontier, [entry])
+            for key, digest in completed:
+                self.nodes[node_of_key(key)] = digest
             self.roots.append(root_from_frontier(frontier))
 
     def get_node(self, level: int, index: int) -> bytes:
@@ -185,32 +209,46 @@ def test_event_hash_is_unambiguous_about_field_boundaries() -> None:
     assert len(base) == 32
 
 
-def test_extend_matches_the_one_at_a_time_functions() -> None:
+def test_extend_in_batches_gives_the_chain_and_the_nodes_of_the_rfc_tree() -> None:
     topic = "ledger.cadre:Cadre.Appointed"
-    events = [(10 + i, f"HB-{i % 7}", i // 7 + 1, topic, bytes([i]) * i) for i in range(50)]
+    digests = event_hashes((f"HB-{i % 7}", i // 7 + 1, topic, bytes([i]) * i) for i in range(50))
     frontier: list[bytes] = []
-    seals, nodes, head = extend(0, GENESIS, frontier, events[:20])
-    more, more_nodes, head = extend(20, head, frontier, events[20:])
+    chains, nodes, head = extend(0, GENESIS, frontier, digests[:20])
+    more, more_nodes, head = extend(20, head, frontier, digests[20:])
 
-    chain, expected_frontier, expected_nodes = GENESIS, [], []
-    for i, (position, oid, version, topic, state) in enumerate(events):
-        digest = event_hash(oid, version, topic, state)
+    chain, expected_chains = GENESIS, []
+    for digest in digests:
         chain = chain_hash(chain, digest)
-        assert (seals + more)[i] == (position, i, oid, version, digest, chain)
-        expected_nodes += [(node_key(level, idx), h)
-                           for level, idx, h in append_leaf(expected_frontier, i, leaf_hash(digest))]
-    assert head == chain
-    assert nodes + more_nodes == expected_nodes
-    assert frontier == expected_frontier
-    assert root_from_frontier(frontier) == _mth([event_hash(*e[1:]) for e in events])
+        expected_chains.append(chain)
+    assert chains + more == expected_chains and head == chain
+    for key, digest in nodes + more_nodes:
+        level, idx = node_of_key(key)
+        assert digest == _mth(digests[idx << level:(idx + 1) << level]), (level, idx)
+    assert len(nodes + more_nodes) == 50 - bin(50).count("1")
+    assert root_from_frontier(frontier) == _mth(digests)
+
+
+def test_each_hash_has_its_own_prefix() -> None:
+    digest = event_hash("HB-1", 1, "ledger.cadre:Cadre.Appointed", b"")
+
+    assert (LEAF_PREFIX, NODE_PREFIX, CHAIN_PREFIX, EVENT_TAG) == (b"\x00", b"\x01", b"\x02", b"CLE1")
+    assert chain_hash(GENESIS, digest) == hashlib.sha256(b"\x02" + GENESIS + digest).digest()
+    assert event_hashes([("HB-1", 1, "ledger.cadre:Cadre.Appointed", b""), (b"HB-1", 1, "t", b"")]) == [
+        digest, bytes(32)]  # a stored value of the wrong type cannot be hashed: no seal holds zeros
+
+
+def test_rows_are_cut_at_the_tree_sizes_that_fall_inside_them() -> None:
+    rows = list(range(10, 20))  # leaves 10..19
+
+    assert list(parts_at(rows, 10, [5, 12, 15, 20, 30])) == [[10, 11], [12, 13, 14], [15, 16, 17, 18, 19]]
+    assert list(parts_at(rows, 10, [])) == [rows]
 
 
 def test_frontier_round_trips_and_knows_its_size() -> None:
     frontier: list[bytes] = []
-    for i in range(13):
-        append_leaf(frontier, i, leaf_hash(bytes([i])))
+    extend(0, GENESIS, frontier, [leaf_hash(bytes([i])) for i in range(13)])
 
-    assert frontier_levels(13) == [3, 2, 0]
+    assert len(frontier) == 3  # 13 = 8 + 4 + 1
     assert unpack_frontier(pack_frontier(frontier), 13) == frontier
     with pytest.raises(ValueError, match="a tree of 12 needs 2"):
         unpack_frontier(pack_frontier(frontier), 12)
@@ -225,12 +263,9 @@ def test_path_lengths_are_known_from_index_and_sizes(ours: _Tree) -> None:
 
 
 def test_node_keys_grow_in_append_order_and_round_trip() -> None:
-    frontier: list[bytes] = []
-    keys = []
-    for i in range(200):
-        for level, idx, _ in append_leaf(frontier, i, leaf_hash(bytes([i % 256]))):
-            keys.append(node_key(level, idx))
-            assert node_of_key(keys[-1]) == (level, idx)
+    _, nodes, _ = extend(0, GENESIS, [], [bytes([i % 256]) * 32 for i in range(200)])
+    keys = [key for key, _ in nodes]
 
     assert keys == sorted(keys) and len(set(keys)) == len(keys)
+    assert all(node_key(*node_of_key(key)) == key for key in keys)
     assert node_key(1, 0) == 1 << 6 | 1 and node_key(3, 1) == 15 << 6 | 3

@@ -1,7 +1,7 @@
 """The career timeline of the dossier: posts, ranks, grades and investigations by date, after corrections."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from ledger.rules.career import compute_timeline
 from ledger.status import CONTRACT_ORDER, compose_status
@@ -138,7 +138,7 @@ def test_the_timeline_agrees_with_the_status_on_every_day() -> None:
 def test_the_status_document_carries_the_timeline_after_the_contract_keys() -> None:
     cadre = Dossier()
     cadre.appoint("county-chief", "2025-05-01")
-    known = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    known = datetime(2026, 1, 1, tzinfo=UTC)
 
     document = compose_status(cadre.facts, day("2025-06-01"), known, posts={}, handovers=[])
 

@@ -1,9 +1,6 @@
 """Corrections (retraction, revocation, variation) and exemptions (R-EXEMPT, Precise readings 1, 11, 12)."""
 from __future__ import annotations
 
-import pytest
-
-from ledger.errors import RuleViolation
 from ledger.rules.checks import check_decision
 from tests.unit.factories import Dossier, day, rows_of, status_on
 

@@ -48,7 +48,7 @@ def test_an_appointment_restarts_the_time_at_a_level_but_a_lateral_one_does_not(
 
     check_decision(cadre.facts, _appointment(cadre, "county-chief", "2024-07-01"))
     cadre.appoint("county-chief", "2024-07-01")
-    with pytest.raises(RuleViolation, match="R-POST-MIN.*") as refused:
+    with pytest.raises(RuleViolation, match=r"R-POST-MIN.*") as refused:
         check_decision(cadre.facts, _appointment(cadre, "bureau-deputy", "2027-06-30"))
 
     assert refused.value.ends_on == day("2027-07-01")

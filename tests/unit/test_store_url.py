@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from ledger.errors import StorageError
-from ledger.store import parse_url
+from ledger.storage.url import parse_url
 
 
 def test_no_url_and_no_environment_means_the_sqlite_file_in_the_current_directory(monkeypatch):

@@ -1,7 +1,7 @@
 """The msgpack transcoder: exact round trips and deterministic bytes."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from uuid import UUID
 
@@ -10,7 +10,7 @@ from eventsourcing.persistence import TranscodingNotRegisteredError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.transcoder import MsgpackTranscoder
+from ledger.storage.transcoder import MsgpackTranscoder
 
 T = MsgpackTranscoder()
 
@@ -19,7 +19,7 @@ def test_dates_datetimes_decimals_uuids_tuples_and_nested_dicts_come_back_with_t
     value = {
         "on": date(2024, 2, 29),
         "at": datetime(2025, 3, 10, 8, 30, tzinfo=timezone(timedelta(hours=8))),
-        "utc": datetime(2025, 3, 10, 0, 30, tzinfo=timezone.utc),
+        "utc": datetime(2025, 3, 10, 0, 30, tzinfo=UTC),
         "amount": Decimal("-1234.5600"),
         "id": UUID("12345678-1234-5678-1234-567812345678"),
         "pair": ("audit", ("nested", 1)),
@@ -52,7 +52,7 @@ def test_an_unknown_type_is_refused_rather_than_stored_lossily():
 scalars = st.one_of(
     st.none(), st.booleans(), st.integers(-2**63, 2**63 - 1), st.text(max_size=20), st.dates(),
     st.decimals(allow_nan=False, allow_infinity=False, places=4),
-    st.datetimes(timezones=st.just(timezone.utc)),
+    st.datetimes(timezones=st.just(UTC)),
 )
 values = st.recursive(scalars, lambda inner: st.one_of(
     st.lists(inner, max_size=4), st.tuples(inner, inner), st.dictionaries(st.text(max_size=8), inner, max_size=4)),

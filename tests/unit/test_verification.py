@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.integrity import GENESIS, extend, pack_frontier
-from ledger.sealing import StoredHead
-from ledger.verification import verify_log
+from ledger.integrity.hashes import GENESIS
+from ledger.integrity.merkle import pack_frontier
+from ledger.integrity.sealing import StoredHead, seal_rows
+from ledger.integrity.verify import verify_log
 
 Event = tuple[int, str, int, str, bytes]
 
@@ -18,7 +19,7 @@ class _Sealed:
 
     def __init__(self, events: list[Event]) -> None:
         frontier: list[bytes] = []
-        self.seal_rows, self.node_rows, chain = extend(0, GENESIS, frontier, events)
+        self.seal_rows, self.node_rows, chain = seal_rows(0, GENESIS, frontier, events)
         self.stored = StoredHead(len(events), events[-1][0] if events else 0, chain, pack_frontier(frontier))
 
     def head(self) -> StoredHead | None:

@@ -14,7 +14,8 @@ from collections.abc import Iterator, Sequence
 from itertools import chain
 from typing import Any
 
-from ledger.sealing import HEAD, NODES, SEALS, Dialect, StoredHead, qualify
+from ledger.integrity.sealing import StoredHead
+from ledger.storage.tables import Tables
 
 PAGE = 20_000
 PG_PAGE = 5_000  # psycopg holds a whole fetched page twice (the result and its rows)
@@ -30,16 +31,14 @@ Joined = tuple[int, Any, Any, Any, Any, Any, Any, Any]
 class DbReader:
     """The verifier's view of one database, inside the caller's read transaction."""
 
-    def __init__(
-        self, connection: Any, dialect: Dialect, events_table: str, schema: str | None = None
-    ) -> None:
-        self.connection, self.dialect = connection, dialect
-        self.events = qualify(events_table, None if "." in events_table else schema)
-        self.seals, self.nodes_table, self.head_table = (qualify(t, schema) for t in (SEALS, NODES, HEAD))
-        self.pos = "rowid" if dialect == "sqlite" else "notification_id"
-        self.mark = "?" if dialect == "sqlite" else "%s"
+    def __init__(self, connection: Any, tables: Tables) -> None:
+        self.connection, self.tables, self.dialect = connection, tables, tables.dialect
+        self.events, self.seals = tables.events, tables.seals
+        self.nodes_table, self.head_table = tables.nodes, tables.head
+        self.pos = tables.position
+        self.mark = "?" if self.dialect == "sqlite" else "%s"
         self.oid = "e.originator_id"
-        if dialect == "postgres":
+        if self.dialect == "postgresql":
             cursor = self._cursor()
             cursor.execute(f"SELECT originator_id FROM {self.events} LIMIT 0")
             if cursor.description[0].type_code == UUID_OID:
@@ -81,11 +80,9 @@ class DbReader:
 
     def rows(self) -> Iterator[Sequence[Joined]]:
         """Every event joined with its seal, in position order, page by page."""
-        seal_columns = "s.leaf_index, s.event_hash, s.chain_hash"
-        joined = (f"FROM {self.events} e LEFT JOIN {self.seals} s ON s.position = e.{self.pos}")
-        fast = (f"SELECT e.{self.pos}, {self.oid}, e.originator_version, e.topic, e.state, {seal_columns} "
-                f"{joined} WHERE e.{self.pos} > {self.mark} ORDER BY e.{self.pos}")
-        if self.dialect == "postgres":
+        joined = f"FROM {self.events} e LEFT JOIN {self.seals} s ON s.position = e.{self.pos}"
+        fast = self.tables.sealed_events_page(self.oid)
+        if self.dialect == "postgresql":
             cursor = self._cursor("cadre_ledger_verify_events")
             cursor.execute(fast, (MIN_KEY,))
             while page := cursor.fetchmany(PG_PAGE):
@@ -100,8 +97,8 @@ class DbReader:
         return chain.from_iterable(self._node_pages())
 
     def _node_pages(self) -> Iterator[Sequence[tuple[int, Any]]]:
-        fast = f"SELECT node_key, hash FROM {self.nodes_table} WHERE node_key > {self.mark} ORDER BY node_key"
-        if self.dialect == "postgres":
+        fast = self.tables.nodes_after
+        if self.dialect == "postgresql":
             cursor = self._cursor("cadre_ledger_verify_nodes")
             cursor.execute(fast, (MIN_KEY,))
             while page := cursor.fetchmany(PG_PAGE):
@@ -136,7 +133,7 @@ class DbReader:
 
     def damage(self, position: int) -> str | None:
         """Which stored values of the event at `position` or its seal have the wrong type or are NULL."""
-        if self.dialect == "postgres":
+        if self.dialect == "postgresql":
             row = self._one(f"SELECT e.topic IS NULL, e.state IS NULL FROM {self.events} e "
                             f"WHERE e.{self.pos} = %s", (position,))
             nulls = [name for name, null in zip(("topic", "state"), row or ()) if null]
@@ -217,7 +214,7 @@ def _convert_event(row: Sequence[Any]) -> Joined:
             for i, (_, want) in enumerate(SEAL_TYPES)]
     if seal[0] is not None and row[10] == "integer":
         seal[0] = int(seal[0])
-    return (row[0], *values, *seal)  # type: ignore[return-value]
+    return (row[0], *values, *seal)
 
 
 def _convert_node(row: Sequence[Any]) -> tuple[int, Any]:

@@ -1,4 +1,4 @@
-"""Plain data → text for a terminal: JSON, CSV and aligned tables. No domain logic here."""
+"""Plain data → text for people and machines: JSON, CSV and aligned tables. No domain logic here."""
 from __future__ import annotations
 
 import csv
@@ -8,6 +8,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+
+from ledger.storage.transcoder import to_jsonable
 
 # Labels for `show --lang zh` and table headers.
 ZH: dict[str, str] = {
@@ -23,21 +25,6 @@ ZH: dict[str, str] = {
     "rule": "规则", "year": "年度", "effect": "影响", "trigger": "情形", "raised_on": "触发日期",
     "basis": "依据", "determination": "认定", "true": "是", "false": "否", "none": "无",
 }
-
-
-def to_jsonable(value: Any) -> Any:
-    """Dates as YYYY-MM-DD, datetimes as ISO 8601, Decimals as strings, tuples as lists."""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, Mapping):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [to_jsonable(v) for v in value]
-    return value
 
 
 def dumps(value: Any, indent: int | None = 2) -> str:
@@ -96,7 +83,9 @@ def to_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = 
 
 def to_sections(status: Mapping[str, Any], lang: str = "en") -> str:
     """A status document as a readable block: scalars first, then one table per list."""
-    label = (lambda k: ZH.get(k, k)) if lang == "zh" else (lambda k: k.replace("_", " "))
+    def label(key: str) -> str:
+        return ZH.get(key, key) if lang == "zh" else key.replace("_", " ")
+
     scalars = [(k, v) for k, v in status.items() if not isinstance(v, (list, tuple))]
     width = max((_width(label(k)) for k, _ in scalars), default=0)
     out = [f"{_pad(label(k), width)}  {_scalar(v, lang)}" for k, v in scalars]
@@ -175,3 +164,21 @@ def format_first_report(r: Mapping[str, Any], limit: int = 15) -> str:
     section(f"Audit findings ({kinds})", r["findings"], ["kind", "source", "cadre", "post", "raised_on", "rule"])
     out.append(f"\n== Integrity: {r['integrity']['message']}")
     return "\n".join(out)
+
+
+def format_handover_record(record: Mapping[str, Any]) -> str:
+    """One handover's full record (`handover show`): its fields, then items by category, extensions,
+    signoffs and the outgoing leader's 实绩清单, each as a short indented table."""
+    head = {k: v for k, v in record.items() if not isinstance(v, (list, dict))}
+    out = [to_sections(head)]
+    for category, items in record["items_by_category"].items():
+        out.append(f"\nitems — {category}:")
+        out.append(_indented(to_table(items, ["on", "description", "amount", "source"])))
+    for key in ("extensions", "signoffs", "outgoing_performance"):
+        out.append(f"\n{key.replace('_', ' ')}:")
+        out.append(_indented(to_table(record.get(key) or [])))
+    return "\n".join(out)
+
+
+def _indented(text: str) -> str:
+    return "  " + text.replace("\n", "\n  ")

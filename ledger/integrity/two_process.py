@@ -10,38 +10,39 @@ snapshots, a failed child) gives None, and the caller runs the exact pass, which
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from itertools import chain as chained
+from itertools import islice
 from typing import Any
 from urllib.parse import quote
 
-from ledger.integrity import _EVENT_HEADER, _EVENT_TAG, EMPTY_ROOT, GENESIS, root_from_frontier
-from ledger.seal_reader import PAGE
-from ledger.sealing import HEAD, NODES, SEALS, StoredHead, qualify
+from ledger.integrity.hashes import EMPTY_ROOT, GENESIS, UNREADABLE, event_hashes
+from ledger.integrity.merkle import extend, parts_at, root_from_frontier
+from ledger.integrity.sealed_log import PAGE
+from ledger.integrity.sealing import StoredHead
+from ledger.storage.tables import Tables
 
 PARALLEL_MIN = 50_000
 Tree = tuple[int, int, bytes, list[bytes], dict[int, bytes], dict[int, int]]
-_SEALS, _NODES, _HEAD = qualify(SEALS), qualify(NODES), qualify(HEAD)
 
 
-def usable(connection: sqlite3.Connection) -> str | None:
+def usable(connection: sqlite3.Connection, tables: Tables) -> str | None:
     """The database file to reopen in a child, when two processes are worth it here; else None."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     if not hasattr(os, "fork") or threading.active_count() > 1 or cores < 2:
         return None
-    row = _one(connection, f"SELECT size FROM {_HEAD} WHERE id = 1")
+    row = _one(connection, f"SELECT size FROM {tables.head} WHERE id = 1")
     if row is None or type(row[0]) is not int or row[0] < PARALLEL_MIN:
         return None
     path = next((r[2] for r in connection.execute("PRAGMA database_list") if r[1] == "main"), "")
     return path or None
 
 
-def confirm(connection: sqlite3.Connection, path: str, events_table: str,
+def confirm(connection: sqlite3.Connection, path: str, tables: Tables,
             sizes: Iterable[int]) -> tuple[StoredHead, Tree] | None:
     """(head, tree) when the log in `connection`'s read transaction is intact, else None (which does not
     mean tampered: the caller then runs the exact pass)."""
@@ -54,21 +55,21 @@ def confirm(connection: sqlite3.Connection, path: str, events_table: str,
             child = sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True)
             child.execute("BEGIN")
             with os.fdopen(write, "wb") as out:
-                out.write(pickle.dumps(_events_match(child, events_table)))
+                out.write(pickle.dumps(_events_match(child, tables)))
             status = 0
         finally:
             os._exit(status)
     os.close(write)
     try:
-        tree = _tree(connection, sizes)
-    except Exception:  # a damaged value: the exact pass will say which
+        tree = _tree(connection, tables, sizes)
+    except Exception:  # noqa: BLE001 - a damaged value: the exact pass will say which
         tree = None
     finally:
         with os.fdopen(read, "rb") as incoming:
             data = incoming.read()
         os.waitpid(pid, 0)
     events = pickle.loads(data) if data else None
-    head = _one(connection, f"SELECT size, last_position, chain_head, frontier FROM {_HEAD} WHERE id = 1")
+    head = _one(connection, tables.seal_sql.read_head)
     if tree is None or events is None or events != tree[:2] or head is None:
         return None
     if head != (tree[0], tree[1], tree[2], b"".join(tree[3])):
@@ -76,81 +77,51 @@ def confirm(connection: sqlite3.Connection, path: str, events_table: str,
     return StoredHead(*head), tree
 
 
-def _events_match(connection: sqlite3.Connection, events_table: str) -> tuple[int, int] | None:
+def _events_match(connection: sqlite3.Connection, tables: Tables) -> tuple[int, int] | None:
     """(count, last position) when every event's recomputed hash and leaf index match the seal at its
     position; else None."""
-    sha, pack, tag = hashlib.sha256, _EVENT_HEADER, _EVENT_TAG
-    cursor = connection.cursor()
-    cursor.execute(f"SELECT e.rowid, e.originator_id, e.originator_version, e.topic, e.state, s.leaf_index, "
-                   f"s.event_hash FROM {qualify(events_table)} e LEFT JOIN {_SEALS} s "
-                   "ON s.position = e.rowid ORDER BY e.rowid")
-    oids: dict[Any, bytes] = {}
-    topics: dict[Any, bytes] = {}
     size = position = 0
     try:
-        while page := cursor.fetchmany(PAGE):
-            for position, originator_id, version, topic, state, leaf, sealed in page:
-                oid = oids.get(originator_id)
-                if oid is None:
-                    oid = oids[originator_id] = originator_id.encode()
-                top = topics.get(topic)
-                if top is None:
-                    top = topics[topic] = topic.encode()
-                digest = sha(pack(tag, len(oid), version, len(top), len(state)) + oid + top + state).digest()
-                if sealed != digest or leaf != size:
-                    return None
-                size += 1
-            if len(oids) > PAGE:
-                oids.clear()
-    except Exception:  # a value whose type was changed, or text that is not UTF-8
+        for page in _pages(connection, tables.sealed_events_page(), (-(1 << 63),)):
+            digests = event_hashes(row[1:5] for row in page)
+            if (UNREADABLE in digests or [r[6] for r in page] != digests
+                    or [r[5] for r in page] != list(range(size, size + len(page)))):
+                return None
+            size += len(page)
+            position = page[-1][0]
+    except Exception:  # noqa: BLE001 - text that is not UTF-8: the exact pass will say which
         return None
     return size, position
 
 
-def _tree(connection: sqlite3.Connection, sizes: Iterable[int]) -> Tree | None:
+def _tree(connection: sqlite3.Connection, tables: Tables, sizes: Iterable[int]) -> Tree | None:
     """The chain and tree over the sealed event hashes, or None when a stored chain hash or node disagrees."""
-    sha = hashlib.sha256
-    wanted = iter(sorted(s for s in set(sizes) if s > 0))
-    next_wanted = next(wanted, -1)
-    roots_at = {0: EMPTY_ROOT} if 0 in set(sizes) else {}
+    wanted = set(sizes)
+    cuts = sorted(s for s in wanted if s > 0)
+    roots_at = {0: EMPTY_ROOT} if 0 in wanted else {}
     positions_at: dict[int, int] = {}
-    nodes = chained.from_iterable(_pages(connection, f"SELECT node_key, hash FROM {_NODES} "
-                                                     "ORDER BY node_key"))
-    stored_node = next(nodes, None)
+    nodes = chained.from_iterable(_pages(connection, tables.nodes_after, (-(1 << 63),)))
     frontier: list[bytes] = []
-    pop, push = frontier.pop, frontier.append
     size, chain, position = 0, GENESIS, 0
-    seals = f"SELECT position, event_hash, chain_hash FROM {_SEALS} ORDER BY position"
-    for page in _pages(connection, seals):
-        for position, digest, sealed_chain in page:
-            chain = sha(b"\x02" + chain + digest).digest()
-            if sealed_chain != chain:
+    for page in _pages(connection, tables.all_seals):
+        for part in parts_at(page, size, cuts):
+            chains, completed, chain = extend(size, chain, frontier, [row[1] for row in part])
+            if [row[2] for row in part] != chains or list(islice(nodes, len(completed))) != completed:
                 return None
-            node = sha(b"\x00" + digest).digest()
-            if size & 1:
-                index, key = size, size << 6
-                while index & 1:
-                    node = sha(b"\x01" + pop() + node).digest()
-                    index >>= 1
-                    key += 1
-                    if stored_node is None or stored_node[0] != key or stored_node[1] != node:
-                        return None
-                    stored_node = next(nodes, None)
-            push(node)
-            size += 1
-            if size == next_wanted:
+            size += len(part)
+            position = part[-1][0]
+            if size in wanted:
                 roots_at[size], positions_at[size] = root_from_frontier(frontier), position
-                next_wanted = next(wanted, -1)
-    if stored_node is not None:
+    if next(nodes, None) is not None:
         return None
     return size, position, chain, frontier, roots_at, positions_at
 
 
-def _pages(connection: sqlite3.Connection, statement: str) -> Iterator[list[Any]]:
+def _pages(connection: sqlite3.Connection, statement: str, params: tuple[Any, ...] = ()) -> Iterator[list[Any]]:
     """The rows of `statement` as plain tuples, a page at a time."""
     cursor = connection.cursor()
     cursor.row_factory = None  # the application's connection makes sqlite3.Row rows
-    cursor.execute(statement)
+    cursor.execute(statement, params)
     while page := cursor.fetchmany(PAGE):
         yield page
 

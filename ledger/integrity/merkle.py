@@ -1,62 +1,21 @@
-"""Hashes, the hash chain and the RFC 6962 / RFC 9162 Merkle tree over sealed events: pure, no I/O."""
+"""The RFC 6962 / RFC 9162 Merkle tree (and the hash chain beside it) over event hashes: pure, no I/O.
+
+`extend` is the one loop that grows the chain and the tree, used alike by sealing, by `verify` and by its
+two-process form. Interior nodes are keyed by `node_key(level, index)` (last leaf × 64 + level), which grows
+in the order nodes are completed.
+"""
 from __future__ import annotations
 
 import hashlib
-import struct
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
 
-HASH_SIZE = 32
-GENESIS = bytes(HASH_SIZE)
-EMPTY_ROOT = hashlib.sha256(b"").digest()
+from ledger.integrity.hashes import CHAIN_PREFIX, EMPTY_ROOT, HASH_SIZE, LEAF_PREFIX, NODE_PREFIX, node_hash
+
 MAX_TREE_SIZE = 1 << 62
 
-_sha256 = hashlib.sha256
-_EVENT_HEADER = struct.Struct(">4sIqIQ").pack
-_EVENT_TAG = b"CLE1"
-
-Node = tuple[int, int, bytes]
 GetNode = Callable[[int, int], bytes]
-
-
-def event_hash(originator_id: str, version: int, topic: str, state: bytes) -> bytes:
-    """SHA-256 over a length-prefixed encoding of an event's identity, topic and stored state bytes."""
-    oid = originator_id.encode()
-    top = topic.encode()
-    header = _EVENT_HEADER(_EVENT_TAG, len(oid), version, len(top), len(state))
-    return _sha256(header + oid + top + state).digest()
-
-
-def chain_hash(prev: bytes, event_hash: bytes) -> bytes:
-    """The next link of the hash chain; the first event's `prev` is GENESIS (32 zero bytes)."""
-    return _sha256(b"\x02" + prev + event_hash).digest()
-
-
-def leaf_hash(data: bytes) -> bytes:
-    """RFC 6962 leaf hash: SHA-256(0x00 ‖ data)."""
-    return _sha256(b"\x00" + data).digest()
-
-
-def node_hash(left: bytes, right: bytes) -> bytes:
-    """RFC 6962 interior node hash: SHA-256(0x01 ‖ left ‖ right)."""
-    return _sha256(b"\x01" + left + right).digest()
-
-
-def frontier_levels(size: int) -> list[int]:
-    """Levels of the perfect subtrees on the right edge of a tree of `size` leaves, left to right."""
-    return [level for level in range(size.bit_length() - 1, -1, -1) if size >> level & 1]
-
-
-def append_leaf(frontier: list[bytes], size: int, leaf: bytes) -> list[Node]:
-    """Append `leaf` at index `size`, updating `frontier` in place; return the new interior nodes."""
-    nodes: list[Node] = []
-    index, level, digest = size, 0, leaf
-    while index & 1:
-        digest = _sha256(b"\x01" + frontier.pop() + digest).digest()
-        index >>= 1
-        level += 1
-        nodes.append((level, index, digest))
-    frontier.append(digest)
-    return nodes
+T = TypeVar("T")
 
 
 def node_key(level: int, index: int) -> int:
@@ -71,39 +30,45 @@ def node_of_key(key: int) -> tuple[int, int]:
 
 
 def extend(
-    size: int, chain: bytes, frontier: list[bytes], rows: Iterable[tuple[int, str, int, str, bytes]]
-) -> tuple[list[tuple[int, int, str, int, bytes, bytes]], list[tuple[int, bytes]], bytes]:
-    """Seal (position, originator_id, version, topic, state) rows in log order, updating `frontier` in place.
+    size: int, chain: bytes, frontier: list[bytes], digests: Sequence[bytes]
+) -> tuple[list[bytes], list[tuple[int, bytes]], bytes]:
+    """Append event hashes as leaves `size`, `size` + 1, …, updating `frontier` in place.
 
-    Returns the seal rows (position, leaf index, originator_id, version, event hash, chain hash), the new
-    interior nodes as (node_key, hash) in append order, and the new chain head.
+    Returns the chain hash after each event, the new interior nodes as (node_key, hash) in the order they
+    are completed, and the new chain head.
     """
-    sha, pack, tag = _sha256, _EVENT_HEADER, _EVENT_TAG
+    sha = hashlib.sha256
     pop, push = frontier.pop, frontier.append
-    seals: list[tuple[int, int, str, int, bytes, bytes]] = []
-    add_seal = seals.append
+    chains: list[bytes] = []
+    add_chain = chains.append
     nodes: list[tuple[int, bytes]] = []
     add_node = nodes.append
-    topics: dict[str, bytes] = {}
-    for position, originator_id, version, topic, state in rows:
-        oid = originator_id.encode()
-        top = topics.get(topic)
-        if top is None:
-            top = topics[topic] = topic.encode()
-        digest = sha(pack(tag, len(oid), version, len(top), len(state)) + oid + top + state).digest()
-        chain = sha(b"\x02" + chain + digest).digest()
-        add_seal((position, size, originator_id, version, digest, chain))
-        node = sha(b"\x00" + digest).digest()
+    for digest in digests:
+        chain = sha(CHAIN_PREFIX + chain + digest).digest()
+        add_chain(chain)
+        node = sha(LEAF_PREFIX + digest).digest()
         if size & 1:
             index, key = size, size << 6
             while index & 1:
-                node = sha(b"\x01" + pop() + node).digest()
+                node = sha(NODE_PREFIX + pop() + node).digest()
                 index >>= 1
                 key += 1
                 add_node((key, node))
         push(node)
         size += 1
-    return seals, nodes, chain
+    return chains, nodes, chain
+
+
+def parts_at(rows: list[T], size: int, sizes: Sequence[int]) -> Iterator[list[T]]:
+    """`rows` (whose first is leaf `size`), cut after each tree size in `sizes` (ascending) that falls inside
+    them, so that the tree can be read at that size."""
+    start = 0
+    for cut in sizes:
+        if size < cut < size + len(rows):
+            yield rows[start:cut - size]
+            start = cut - size
+    if start < len(rows):
+        yield rows[start:]
 
 
 def root_from_frontier(frontier: Sequence[bytes]) -> bytes:
@@ -134,7 +99,7 @@ def _split(width: int) -> int:
     return 1 << (width - 1).bit_length() - 1
 
 
-def _subtree(start: int, end: int, get_node: GetNode, memo: dict[tuple[int, int], bytes]) -> bytes:
+def subtree_root(start: int, end: int, get_node: GetNode, memo: dict[tuple[int, int], bytes]) -> bytes:
     """MTH(D[start:end]) from stored complete nodes; `start` is aligned as in RFC 6962 decompositions."""
     width = end - start
     if width & (width - 1) == 0:
@@ -142,8 +107,8 @@ def _subtree(start: int, end: int, get_node: GetNode, memo: dict[tuple[int, int]
         return get_node(level, start >> level)
     if (start, end) not in memo:
         k = _split(width)
-        memo[start, end] = node_hash(_subtree(start, start + k, get_node, memo),
-                                     _subtree(start + k, end, get_node, memo))
+        memo[start, end] = node_hash(subtree_root(start, start + k, get_node, memo),
+                                     subtree_root(start + k, end, get_node, memo))
     return memo[start, end]
 
 
@@ -157,10 +122,10 @@ def inclusion_proof(index: int, size: int, get_node: GetNode) -> list[bytes]:
     while hi - lo > 1:
         k = _split(hi - lo)
         if index < lo + k:
-            path.append(_subtree(lo + k, hi, get_node, memo))
+            path.append(subtree_root(lo + k, hi, get_node, memo))
             hi = lo + k
         else:
-            path.append(_subtree(lo, lo + k, get_node, memo))
+            path.append(subtree_root(lo, lo + k, get_node, memo))
             lo += k
     path.reverse()
     return path
@@ -178,13 +143,13 @@ def consistency_proof(old_size: int, new_size: int, get_node: GetNode) -> list[b
     while m != hi - lo:
         k = _split(hi - lo)
         if m <= k:
-            path.append(_subtree(lo + k, hi, get_node, memo))
+            path.append(subtree_root(lo + k, hi, get_node, memo))
             hi = lo + k
         else:
-            path.append(_subtree(lo, lo + k, get_node, memo))
+            path.append(subtree_root(lo, lo + k, get_node, memo))
             lo, m, complete = lo + k, m - k, False
     if not complete:
-        path.append(_subtree(lo, hi, get_node, memo))
+        path.append(subtree_root(lo, hi, get_node, memo))
     path.reverse()
     return path
 

@@ -7,6 +7,7 @@ with their exact types.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -110,11 +111,15 @@ def _sorted(obj: Any) -> Any:
     return obj
 
 
-def plain_state(mapper: Any, state: bytes) -> bytes:
-    """A stored state as the transcoder wrote it: decrypted and decompressed the way the mapper stores it."""
-    data = bytes(state)
-    if mapper.cipher:
-        data = mapper.cipher.decrypt(data)
-    if mapper.compressor:
-        data = mapper.compressor.decompress(data)
-    return data
+def to_jsonable(value: Any) -> Any:
+    """A decoded value in JSON's types: dates as YYYY-MM-DD, datetimes as ISO 8601, Decimals as strings,
+    tuples and sets as lists (the same text `decode_for_json` gives for stored values)."""
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [to_jsonable(v) for v in value]
+    return value

@@ -1,22 +1,20 @@
-"""Recompute every event hash, the hash chain and the Merkle tree from the stored events in one pass,
+"""`verify`: recompute every event hash, the hash chain and the Merkle tree from the stored events in one pass,
 compare them with the seals, nodes and head, and check the recomputed tree against saved checkpoints."""
 from __future__ import annotations
 
-import hashlib
-import struct
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any, Protocol
 
-from ledger.checkpoint import parse_checkpoint
-from ledger.integrity import (
-    EMPTY_ROOT, GENESIS, _EVENT_HEADER, _EVENT_TAG, node_of_key, root_from_frontier, unpack_frontier,
-)
-from ledger.seal_reader import DbReader, Joined
-from ledger.sealing import Dialect, StoredHead
+from ledger.integrity.checkpoints import parse_checkpoint
+from ledger.integrity.hashes import EMPTY_ROOT, GENESIS, UNREADABLE, event_hashes
+from ledger.integrity.merkle import extend, node_of_key, parts_at, root_from_frontier, unpack_frontier
+from ledger.integrity.sealed_log import DbReader, Joined
+from ledger.integrity.sealing import StoredHead
+from ledger.storage.session import Session
+from ledger.storage.tables import Tables
 
-SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
-UNREADABLE = bytes(32)  # stands in for the hash of a row that cannot be hashed; no seal holds it
 EventRow = tuple[int, str, int, str, bytes]
 SealTuple = tuple[int, int, str, int, bytes, bytes]
 Bad = tuple[int, int, str]
@@ -88,65 +86,61 @@ def verify_log(
 
 def check_log(reader: Reader, checkpoint_sizes: Iterable[int] = ()) -> VerifyReport:
     """Recompute everything from `reader`'s rows; report the first position where the seals disagree."""
-    sha, pack, tag, unreadable = hashlib.sha256, _EVENT_HEADER, _EVENT_TAG, UNREADABLE
     sizes = set(checkpoint_sizes)
-    wanted = iter(sorted(s for s in sizes if s > 0))
-    next_wanted = next(wanted, -1)
+    wanted = sorted(s for s in sizes if s > 0)
     roots_at: dict[int, bytes] = {0: EMPTY_ROOT} if 0 in sizes else {}
     positions_at: dict[int, int] = {}
     head = reader.head()
-    node_iter = reader.nodes()
-    stored_node = next(node_iter, None)
+    stored_nodes = reader.nodes()
     frontier: list[bytes] = []
-    pop, push = frontier.pop, frontier.append
-    topics: dict[Any, bytes] = {}
     size, chain, position = 0, GENESIS, 0
     bad: Bad | None = None
     for page in reader.rows():
-        for position, originator_id, version, topic, state, leaf, sealed, sealed_chain in page:
-            try:
-                oid = originator_id.encode()
-                top = topics.get(topic)
-                if top is None:
-                    top = topics[topic] = topic.encode()
-                digest = sha(pack(tag, len(oid), version, len(top), len(state)) + oid + top + state).digest()
-            except (AttributeError, TypeError, struct.error, OverflowError):
-                digest = unreadable
-            chain = sha(b"\x02" + chain + digest).digest()
-            if bad is None and (sealed != digest or sealed_chain != chain or leaf != size
-                                or digest is unreadable):
-                bad = _explain(reader, position, size, originator_id, version, digest, leaf, sealed)
-            node = sha(b"\x00" + digest).digest()
-            if size & 1:
-                index, key = size, size << 6
-                while index & 1:
-                    node = sha(b"\x01" + pop() + node).digest()
-                    index >>= 1
-                    key += 1
-                    if bad is None:
-                        if stored_node is not None and stored_node[0] == key and stored_node[1] == node:
-                            stored_node = next(node_iter, None)
-                        else:
-                            bad = (position, size, f"{_node_problem(stored_node, key)} "
-                                                   f"(completed by the event at position {position})")
-            push(node)
-            size += 1
-            if size == next_wanted:
+        for part in parts_at(list(page), size, wanted):
+            start = size
+            digests = event_hashes(row[1:5] for row in part)
+            chains, nodes, chain = extend(start, chain, frontier, digests)
+            size += len(part)
+            position = part[-1][0]
+            if bad is None:
+                stored = list(islice(stored_nodes, len(nodes)))
+                if (stored != nodes or [r[6] for r in part] != digests or [r[7] for r in part] != chains
+                        or [r[5] for r in part] != list(range(start, size)) or UNREADABLE in digests):
+                    bad = _first_bad(reader, part, start, digests, chains, nodes, stored)
+            if size in sizes:
                 roots_at[size], positions_at[size] = root_from_frontier(frontier), position
-                next_wanted = next(wanted, -1)
     last_position = position
     if bad is not None or reader.seal_count() != size:
         orphan = reader.first_orphan(None if bad is None else bad[0])
         if orphan is not None:
             bad = _gone(orphan)
     if bad is None:
-        bad = _check_end(stored_node, head, size, last_position, chain, frontier)
+        bad = _check_end(next(stored_nodes, None), head, size, last_position, chain, frontier)
     head_size = head.size if isinstance(head, StoredHead) else 0
     report = VerifyReport(size, root_from_frontier(frontier), chain, head_size, roots_at=roots_at,
                           positions_at=positions_at)
     if bad is not None:
         report.first_bad_position, report.first_bad_leaf, report.reason = bad
     return report
+
+
+def _first_bad(reader: Reader, part: list[Joined], start: int, digests: list[bytes], chains: list[bytes],
+               nodes: list[tuple[int, bytes]], stored: list[Any]) -> Bad:
+    """The first event of `part` that does not match its seal, or whose completed nodes differ from those stored."""
+    k = 0
+    for i, (position, originator_id, version, _, _, leaf, sealed, sealed_chain) in enumerate(part):
+        digest, leaf_index = digests[i], start + i
+        if sealed != digest or sealed_chain != chains[i] or leaf != leaf_index or digest == UNREADABLE:
+            return _explain(reader, position, leaf_index, originator_id, version, digest, leaf, sealed)
+        index = leaf_index
+        while index & 1:
+            got = stored[k] if k < len(stored) else None
+            if got != nodes[k]:
+                return (position, leaf_index, (f"{_node_problem(got, nodes[k][0])} "
+                                              f"(completed by the event at position {position})"))
+            k += 1
+            index >>= 1
+    raise AssertionError("a part that differs from its seals has a first difference")
 
 
 def _explain(reader: Reader, position: int, size: int, originator_id: Any, version: Any, digest: bytes,
@@ -157,19 +151,19 @@ def _explain(reader: Reader, position: int, size: int, originator_id: Any, versi
         return (position, size,
                 f"event at position {position} ({who}) has no seal: it was inserted after sealing")
     damage = reader.damage(position)
-    if damage or digest is UNREADABLE:
-        return (position, size, f"event at position {position} was changed outside the ledger: "
-                                f"{damage or 'it cannot be read as it was sealed'}")
+    if damage or digest == UNREADABLE:
+        return (position, size, (f"event at position {position} was changed outside the ledger: "
+                                f"{damage or 'it cannot be read as it was sealed'}"))
     if sealed != digest:
         named = reader.seal_identity(position)
         if named is not None and tuple(named) != (originator_id, version):
-            return (position, size, f"event at position {position} is {who} but the seal names "
-                                    f"{named[0]} v{named[1]}: rows were moved or swapped")
-        return (position, size, f"event at position {position} ({who}) does not match its seal: "
-                                "its topic or state bytes were changed")
+            return (position, size, (f"event at position {position} is {who} but the seal names "
+                                    f"{named[0]} v{named[1]}: rows were moved or swapped"))
+        return (position, size, (f"event at position {position} ({who}) does not match its seal: "
+                                "its topic or state bytes were changed"))
     if leaf != size:
-        return (position, size, f"seal at position {position} has leaf index {leaf}, expected {size}: "
-                                "an earlier sealed event was removed together with its seal")
+        return (position, size, (f"seal at position {position} has leaf index {leaf}, expected {size}: "
+                                "an earlier sealed event was removed together with its seal"))
     return (position, size, f"hash chain breaks at position {position}: seals before it were rewritten")
 
 
@@ -185,8 +179,8 @@ def _node_problem(stored: tuple[int, Any] | None, key: int) -> str:
 
 def _gone(seal: tuple[int, Any, Any, Any]) -> Bad:
     """A seal whose event is missing."""
-    return (seal[0], seal[1], f"position {seal[0]} was sealed ({seal[2]} v{seal[3]}) "
-                              "but its event is gone: it was deleted")
+    return (seal[0], seal[1], (f"position {seal[0]} was sealed ({seal[2]} v{seal[3]}) "
+                              "but its event is gone: it was deleted"))
 
 
 def _check_end(
@@ -201,8 +195,8 @@ def _check_end(
         return None if size == 0 else (last_position, 0, "the seal head row is missing")
     recorded = f"the seal head records {head.size} events up to position {head.last_position}"
     if head.size > size:
-        return (after, size, f"{recorded} but the log ends with {size} at position {last_position}: "
-                             "its tail was removed")
+        return (after, size, (f"{recorded} but the log ends with {size} at position {last_position}: "
+                             "its tail was removed"))
     if head.size < size or head.last_position != last_position:
         return (after, size, f"{recorded}, the log has {size} up to position {last_position}")
     if head.chain_head != chain:
@@ -302,46 +296,30 @@ def check_against_checkpoints(
     return checks
 
 
-def check_against_checkpoint(report: VerifyReport, checkpoint: dict[str, Any]) -> CheckpointCheck:
-    """Check the recomputed tree against one checkpoint's size and root."""
-    return check_against_checkpoints(report, [checkpoint])[0]
-
-
-def verify(
-    connection: Any, dialect: Dialect, events_table: str, checkpoints: Sequence[dict[str, Any]] = (),
-    schema: str | None = None,
-) -> VerifyReport:
+def verify(session: Session, checkpoints: Sequence[dict[str, Any]] = ()) -> VerifyReport:
     """Verify the log in one read snapshot, and against `checkpoints` (whose signatures were checked)."""
-    sizes = [parse_checkpoint(cp)[0] for cp in checkpoints]
-    if dialect == "sqlite":
-        began = not connection.in_transaction
-        if began:
-            connection.execute("BEGIN")
-        try:
-            report = _confirmed(connection, events_table, sizes) if schema is None else None
-            if report is None:
-                report = check_log(DbReader(connection, dialect, events_table, schema), sizes)
-        finally:
-            if began:
-                connection.rollback()
-    else:
-        from psycopg.pq import TransactionStatus
+    with session.snapshot() as cursor:
+        sizes = [parse_checkpoint(cp)[0] for cp in checkpoints]
+        confirmed = _confirmed(cursor.connection, session, sizes) if session.dialect == "sqlite" else None
+        if confirmed is None:
+            return verify_through(cursor.connection, session.tables, checkpoints)
+    confirmed.checkpoints = check_against_checkpoints(confirmed, checkpoints)
+    return confirmed
 
-        idle = connection.info.transaction_status == TransactionStatus.IDLE
-        with connection.transaction():
-            if idle:
-                connection.execute(SNAPSHOT)
-            report = check_log(DbReader(connection, dialect, events_table, schema), sizes)
+
+def verify_through(connection: Any, tables: Tables, checkpoints: Sequence[dict[str, Any]] = ()) -> VerifyReport:
+    """Verify the log through a DB-API connection, inside the caller's read transaction (the exact pass)."""
+    report = check_log(DbReader(connection, tables), [parse_checkpoint(cp)[0] for cp in checkpoints])
     report.checkpoints = check_against_checkpoints(report, checkpoints)
     return report
 
 
-def _confirmed(connection: Any, events_table: str, sizes: Sequence[int]) -> VerifyReport | None:
+def _confirmed(connection: Any, session: Session, sizes: Sequence[int]) -> VerifyReport | None:
     """The report of an intact large SQLite log, confirmed on two processes; None to run the exact pass."""
-    from ledger import parallel_verify
+    from ledger.integrity import two_process
 
-    path = parallel_verify.usable(connection)
-    found = parallel_verify.confirm(connection, path, events_table, sizes) if path else None
+    path = two_process.usable(connection, session.tables)
+    found = two_process.confirm(connection, path, session.tables, sizes) if path else None
     if found is None:
         return None
     head, (size, _, chain, frontier, roots_at, positions_at) = found

@@ -1,0 +1,172 @@
+"""Fast paths around the eventsourcing library, each pinned by a test to the library's own behaviour.
+
+- `stored_state` builds the state dict an event class would hand the library's mapper, and `encode` turns
+  such states into stored events the way the mapper does (the same bytes are written);
+- `decode_state` reads a stored state back, through the event class's upcasters exactly as the mapper does
+  (the same upcasting), and `fact_of` turns it into the fact `Decided.fact` would give;
+- `SubjectLoader` replays a snapshot and the events after it directly, with a small in-process cache
+  brought forward by one query (the same aggregate is loaded).
+"""
+from __future__ import annotations
+
+import copy
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import Application
+from eventsourcing.domain import Snapshot
+from eventsourcing.persistence import Mapper, StoredEvent
+from eventsourcing.utils import get_topic, resolve_topic
+
+from ledger.aggregate import Subject
+from ledger.events import Decided, event_kwargs
+from ledger.facts import Fact
+from ledger.storage.transcoder import to_jsonable
+
+CACHE_SIZE = 256
+
+
+@dataclass
+class PendingEvent:
+    """An event to write: identity, topic, the state dict to encode, and its decision-index row."""
+
+    originator_id: UUID
+    version: int
+    topic: str
+    state: dict[str, Any]
+    index: tuple[Any, ...]
+
+
+@cache
+def event_class(topic: str) -> Any:
+    """The class a stored event's topic names."""
+    return resolve_topic(topic)
+
+
+# --- writing ------------------------------------------------------------------------------------------------
+def stored_state(decision: dict[str, Any], event_cls: type[Decided], subject: type[Subject], key: str,
+                 actor: str, override_reason: str | None, first: bool) -> dict[str, Any]:
+    """The state `event_cls` would give the mapper for `decision` (`first`: the event that opens the stream)."""
+    state: dict[str, Any] = {"timestamp": datetime.now(UTC),
+                             **event_kwargs(decision, subject.subject_key, actor, override_reason)}
+    if first:
+        state["originator_topic"] = get_topic(subject)
+        state["key"] = key
+    class_version = getattr(event_cls, "class_version", 1)
+    if class_version > 1:
+        state["class_version"] = class_version
+    return state
+
+
+def encode(mapper: Mapper[UUID], pending: Sequence[PendingEvent]) -> list[StoredEvent]:
+    """Stored events for pending ones: transcoded, compressed and encrypted as the mapper does."""
+    stored = []
+    for p in pending:
+        state = mapper.transcoder.encode(p.state)
+        if mapper.compressor:
+            state = mapper.compressor.compress(state)
+        if mapper.cipher:
+            state = mapper.cipher.encrypt(state)
+        stored.append(StoredEvent(originator_id=p.originator_id, originator_version=p.version, topic=p.topic,
+                                  state=state))
+    return stored
+
+
+# --- reading ------------------------------------------------------------------------------------------------
+def plain_state(mapper: Mapper[UUID], state: bytes) -> bytes:
+    """A stored state as the transcoder wrote it: decrypted and decompressed the way the mapper stores it."""
+    data = bytes(state)
+    if mapper.cipher:
+        data = mapper.cipher.decrypt(data)
+    if mapper.compressor:
+        data = mapper.compressor.decompress(data)
+    return data
+
+
+def decode_state(mapper: Mapper[UUID], topic: str, state: bytes, originator_id: UUID, version: int,
+                 for_json: bool = False) -> dict[str, Any]:
+    """A stored event's state as the mapper would give it to its class, upcast to the class's version.
+
+    With `for_json`, dates, datetimes and Decimals come as the ISO / decimal strings they are stored as.
+    """
+    cls = event_class(topic)
+    plain = plain_state(mapper, state)
+    transcoder: Any = mapper.transcoder
+    data: dict[str, Any] = transcoder.decode_for_json(plain) if for_json else transcoder.decode(plain)
+    stored_version = data.pop("class_version", 1)
+    current = getattr(cls, "class_version", 1)
+    if stored_version >= current:
+        return data
+    if for_json:  # upcasters see the stored types, as through the mapper
+        data = transcoder.decode(plain)
+        data.pop("class_version", None)
+    data["originator_id"], data["originator_version"] = originator_id, version
+    while stored_version < current:
+        getattr(cls, f"upcast_v{stored_version}_v{stored_version + 1}")(data)
+        stored_version += 1
+    del data["originator_id"], data["originator_version"]
+    return to_jsonable(data) if for_json else data
+
+
+def fact_of(state: dict[str, Any], decision_type: str, version: int, subject_key: str, key: str) -> Fact:
+    """The fact a decoded event state stands for (the same as `Decided.fact`)."""
+    return {
+        "id": state["decision_id"], "type": decision_type, "on": state["on"], "recorded_at": state["timestamp"],
+        "seq": version, subject_key: key, "actor": state["actor"], "doc": state["doc"],
+        "authority": state["authority"], "note": state["note"], "case": state["case"],
+        "override_reason": state["override_reason"], **state["details"],
+    }
+
+
+class SubjectLoader:
+    """Loads subjects for one application; returned subjects are shared: callers never mutate them."""
+
+    def __init__(self, app: Application, snapshot_interval: int, cache_size: int = CACHE_SIZE) -> None:
+        self.app, self.interval, self.size = app, snapshot_interval, cache_size
+        self.cache: OrderedDict[UUID, Subject] = OrderedDict()
+
+    def load(self, agg_id: UUID) -> Subject | None:
+        """The subject as stored now, or None when there is no such stream."""
+        cached = self.cache.get(agg_id)
+        if cached is not None:
+            newer = list(self.app.events.get(agg_id, gt=cached.version))
+            subject = _advanced(cached, newer) if newer else cached
+        else:
+            replayed = self._replay(agg_id)
+            if replayed is None:
+                return None
+            subject = replayed
+        self.cache[agg_id] = subject
+        self.cache.move_to_end(agg_id)
+        while len(self.cache) > self.size:
+            self.cache.popitem(last=False)
+        return subject
+
+    def _replay(self, agg_id: UUID) -> Subject | None:
+        subject: Any = None
+        since = 0
+        snapshots = self.app.snapshots
+        if snapshots is not None:
+            found: Iterable[Any] = snapshots.get(agg_id, desc=True, limit=1)
+            for snapshot in found:
+                subject, since = snapshot.mutate(None), snapshot.originator_version
+        events: Iterable[Any] = self.app.events.get(agg_id, gt=since or None)
+        for event in events:
+            subject = event.mutate(subject)
+        if subject is not None and snapshots is not None and subject.version - since >= self.interval:
+            snapshots.put([Snapshot.take(subject)])
+        return subject
+
+
+def _advanced(cached: Subject, events: list[Any]) -> Subject:
+    """A copy of `cached` with `events` applied (the cached object itself is left as it was)."""
+    subject: Any = copy.copy(cached)
+    subject.facts = list(cached.facts)
+    for event in events:
+        subject = event.mutate(subject)
+    return subject

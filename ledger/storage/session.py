@@ -1,0 +1,100 @@
+"""Transactions on a ledger's database through the application's own connection pool.
+
+Everything that reads or writes the database beside the library's recorders goes through a `Session`:
+the decision index, the seals, the read models, migration. Its cursors take `?` marks on both databases
+and return plain tuples; on PostgreSQL each transaction puts the URL's schema on the search path, so the
+read models' statements name their tables unqualified.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from ledger.storage.tables import Dialect, Tables
+from ledger.storage.url import Database
+
+READ_SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+
+
+class Cursor:
+    """A DB-API cursor on either database: statements with `?` marks, rows as tuples."""
+
+    def __init__(self, raw: Any, dialect: Dialect) -> None:
+        self.raw, self.dialect = raw, dialect
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self.dialect == "postgresql" else sql
+
+    @property
+    def connection(self) -> Any:
+        """The DB-API connection the cursor belongs to."""
+        return self.raw.connection
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
+        """Run one statement."""
+        self.raw.execute(self._sql(sql), tuple(params))
+        return self
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run one statement for each row (nothing when there are none)."""
+        if rows:
+            self.raw.executemany(self._sql(sql), [tuple(r) for r in rows])
+
+    @property
+    def rowcount(self) -> int:
+        """Rows changed by the last statement."""
+        return int(self.raw.rowcount)
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        """The next row, or None."""
+        row = self.raw.fetchone()
+        return None if row is None else tuple(row)
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        """Every remaining row."""
+        return [tuple(r) for r in self.raw.fetchall()]
+
+    def fetchmany(self, size: int) -> list[tuple[Any, ...]]:
+        """Up to `size` more rows."""
+        return [tuple(r) for r in self.raw.fetchmany(size)]
+
+
+class Session:
+    """The ledger's database seen through one application's connection pool."""
+
+    def __init__(self, database: Database, datastore: Any) -> None:
+        self.database, self.datastore = database, datastore
+        self.dialect: Dialect = "postgresql" if database.kind == "postgresql" else "sqlite"
+        self.tables = Tables(self.dialect, database.schema if self.dialect == "postgresql" else None)
+
+    @contextmanager
+    def transaction(self, commit: bool = True) -> Iterator[Cursor]:
+        """One transaction: committed on success (when `commit`), rolled back on error or when not."""
+        if self.dialect == "postgresql":
+            from psycopg.rows import tuple_row
+            from psycopg.sql import SQL, Identifier
+
+            with self.datastore.transaction(commit=commit) as curs:
+                raw = curs.connection.cursor(row_factory=tuple_row)
+                raw.execute(SQL("SET LOCAL search_path TO {}").format(Identifier(self.database.schema)))
+                yield Cursor(raw, self.dialect)
+        else:
+            with self.datastore.transaction(commit=commit) as curs:
+                raw = curs.sqlite_cursor
+                raw.row_factory = None  # the library's connections make sqlite3.Row rows
+                yield Cursor(raw, self.dialect)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Cursor]:
+        """A read-only transaction that sees the whole database as of its first read, whatever commits meanwhile."""
+        if self.dialect == "postgresql":
+            from psycopg.rows import tuple_row
+
+            with self.datastore.get_connection() as conn, conn.transaction(force_rollback=True):
+                raw = conn.cursor(row_factory=tuple_row)
+                raw.execute(READ_SNAPSHOT)
+                yield Cursor(raw, self.dialect)
+        else:
+            with self.transaction(commit=False) as cursor:  # SQLite in WAL mode: one snapshot per transaction
+                yield cursor

@@ -1,0 +1,174 @@
+"""The read side's front: every question the command line asks of one ledger, answered as plain data.
+
+A cadre's status comes from its own facts (and the handovers it is party to); cross-cadre questions come
+from the reporting tables, brought up to date first, or, for an earlier `known_at`, derived afresh from
+what was recorded by then.
+"""
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from ledger.app import CadreLedger, history_row
+from ledger.cadre import Cadre
+from ledger.facts import known_at, named_posts
+from ledger.post import LeadershipPost
+from ledger.rules.handover import compute_handovers
+from ledger.rules.reports import compute_reports
+from ledger.status import compose_status
+from ledger.subjects import subject_of_stream
+from projections import queries, runner
+from projections.derive import Rows
+from projections.queries import Row, rows_at
+from projections.tables import TABLE_NAMES, columns, create_tables
+
+HANDOVER_SUMMARY = ("post", "announced_on", "due_on", "status", "outgoing", "incoming", "completed_on")
+REPORT_GROUPS = ("open", "overdue", "deferred", "closed", "clarified")
+
+
+class Reader:
+    """Answers queries about one ledger, through its reporting tables where a question spans cadres."""
+
+    def __init__(self, app: CadreLedger) -> None:
+        self.app = app
+        create_tables(app.session)
+
+    # --- the reporting tables -------------------------------------------------------------------------
+    def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
+        """Apply the events recorded since the last catch-up; returns how many."""
+        return runner.catch_up(self.app, progress=progress)
+
+    def rebuild(self, progress: Callable[[int], None] | None = None, tables: Sequence[str] | None = None) -> int:
+        """Derive every read model (or those in `tables`) again from zero; returns how many events were read."""
+        return runner.rebuild(self.app, progress=progress, tables=tables)
+
+    def positions(self) -> list[dict[str, Any]]:
+        """Each read model's position in the log and how far behind it is."""
+        head = self.app.recorder.max_notification_id() or 0
+        with self.app.session.transaction(commit=False) as c:
+            at = runner.position(c)
+            counts = {t: (c.execute(f"SELECT COUNT(*) FROM {t}").fetchone() or (0,))[0] for t in TABLE_NAMES}
+        return [{"name": t.removeprefix("proj_"), "table": t, "rows": counts[t], "position": at, "log_head": head,
+                 "lag": head - at} for t in TABLE_NAMES]
+
+    def tables(self, as_of: date, at: datetime | None) -> dict[str, list[Row]]:
+        """The rows valid as of `as_of`: from the tables (brought up to date), or derived afresh for `at`."""
+        if at is None:
+            self.catch_up()
+            with self.app.session.transaction(commit=False) as c:
+                return {t: rows_at(c, t, as_of) for t in TABLE_NAMES}
+        return _filter_as_of(self._derive_known_at(at), as_of)
+
+    def _derive_known_at(self, at: datetime) -> Rows:
+        derived: Rows = {t: [] for t in TABLE_NAMES}
+        for stream in self.app.streams():
+            cls, key = subject_of_stream(stream)
+            loaded = self.app.load_subject(cls.id_for(key))
+            facts = known_at(loaded.facts, at) if loaded is not None else []
+            if loaded is None or not facts:
+                continue
+            subject = copy.copy(loaded)  # loaded subjects are shared with the loader's cache
+            subject.facts = facts
+            for table, values in runner.rows_for(self.app, subject).items():
+                derived[table] += values
+        return derived
+
+    # --- one cadre ------------------------------------------------------------------------------------
+    def status(self, cadre: str, as_of: date, at: datetime | None = None) -> dict[str, Any]:
+        """The status document of SPEC "Status" for one cadre."""
+        moment = at or datetime.now(UTC)
+        facts = self.app.facts(Cadre, cadre, at)
+        posts = named_posts(facts, lambda post: self.app.post_info(post, at))
+        handovers = [{k: h.get(k) for k in HANDOVER_SUMMARY} for h in self.cadre_handovers(cadre, as_of, at)]
+        return compose_status(facts, as_of, moment, posts=posts, handovers=handovers)
+
+    def cadre_handovers(self, cadre: str, as_of: date, at: datetime | None = None) -> list[dict[str, Any]]:
+        """The handovers a cadre is party to, as outgoing or incoming leader (posts found via the read models)."""
+        if at is not None:
+            return [h for h in self.all_handovers(as_of, at) if cadre in (h.get("outgoing"), h.get("incoming"))]
+        rows: list[dict[str, Any]] = []
+        for post in self.posts_of(cadre):
+            subject = self.app.load_subject(LeadershipPost.id_for(post))
+            if subject is not None:
+                rows += [h for h in compute_handovers(subject.facts, as_of)
+                         if cadre in (h.get("outgoing"), h.get("incoming"))]
+        return rows
+
+    def all_handovers(self, as_of: date, at: datetime | None = None) -> list[dict[str, Any]]:
+        """Every handover announced on or before `as_of`, across all posts, from their facts."""
+        rows: list[dict[str, Any]] = []
+        for stream in self.app.streams("leadership-change"):
+            subject = self.app.load_subject(LeadershipPost.id_for(stream.split("/", 1)[1]))
+            if subject is not None:
+                rows += compute_handovers(known_at(subject.facts, at), as_of)
+        return rows
+
+    def posts_of(self, cadre: str) -> list[str]:
+        """The leading posts whose handovers name this cadre as outgoing or incoming leader."""
+        self.catch_up()
+        with self.app.session.transaction(commit=False) as c:
+            return [r[0] for r in c.execute("SELECT DISTINCT post FROM proj_handovers WHERE outgoing = ? OR "
+                                            "incoming = ? ORDER BY post", (cadre, cadre)).fetchall()]
+
+    # --- across cadres --------------------------------------------------------------------------------
+    def list_cadres(self, as_of: date, at: datetime | None = None, **filters: Any) -> list[Row]:
+        """`list` (see queries.list_cadres)."""
+        return queries.list_cadres(self.tables(as_of, at), as_of, **filters)
+
+    def findings(self, as_of: date, at: datetime | None = None, kind: str | None = None) -> list[Row]:
+        """`findings`: every audit finding raised on or before `as_of`."""
+        return queries.findings(self.tables(as_of, at)["proj_findings"], as_of, kind)
+
+    def handovers(self, as_of: date, at: datetime | None = None, **filters: Any) -> list[Row]:
+        """`handovers`: every handover announced on or before `as_of`, with its status then."""
+        return queries.handovers(self.tables(as_of, at)["proj_handovers"], as_of, **filters)
+
+    def reports(self, as_of: date, at: datetime | None = None, which: str | None = None) -> list[dict[str, Any]]:
+        """Reports about cadres as of `as_of`: all, or those `open`, `overdue` or `clarified` (R-REPORT)."""
+        day = as_of.isoformat()
+        cadres = sorted({r["cadre"] for r in self.tables(as_of, at)["proj_reports"] if r["received_on"] <= day})
+        rows: list[dict[str, Any]] = []
+        for cadre in cadres:
+            found = compute_reports(self.app.facts(Cadre, cadre, at), as_of)
+            seen: set[str] = set()
+            for group in [which] if which else REPORT_GROUPS:
+                for row in found.get(f"{group}_reports", []):
+                    if which or row["report"] not in seen:
+                        seen.add(row["report"])
+                        rows.append({"cadre": cadre, "standing": group, **row})
+        return rows
+
+    def case(self, case: str, at: datetime | None = None) -> list[dict[str, Any]]:
+        """Every decision recorded under one case number (一案双查), the organisation's and its leaders'."""
+        rows = []
+        for ref in self.case_rows(case, at):
+            facts = {f["id"]: f for f in self.app.stream_facts(ref["stream"], at)}
+            fact = facts.get(ref["decision_id"])
+            if fact is not None:
+                rows.append({"stream": ref["stream"], **history_row(fact, ref["stream"].split("/", 1)[0])})
+        return rows
+
+    def case_rows(self, case: str, at: datetime | None = None) -> list[Row]:
+        """Every decision recorded under one case number: (stream, decision id, type, date, kind)."""
+        names = columns("proj_cases")
+        if at is not None:
+            rows = [dict(zip(names, r)) for r in self._derive_known_at(at)["proj_cases"]]
+            return sorted((r for r in rows if r["case_no"] == case), key=lambda r: (r["on_date"], r["stream"]))
+        self.catch_up()
+        with self.app.session.transaction(commit=False) as c:
+            return [dict(zip(names, r)) for r in c.execute(
+                "SELECT * FROM proj_cases WHERE case_no = ? ORDER BY on_date, stream, decision_id", (case,)).fetchall()]
+
+
+def _filter_as_of(derived: Rows, as_of: date) -> dict[str, list[Row]]:
+    day = as_of.isoformat()
+    out: dict[str, list[Row]] = {}
+    for table, values in derived.items():
+        names = columns(table)
+        rows = [dict(zip(names, v)) for v in values]
+        if "asof_from" in names:
+            rows = [r for r in rows if r["asof_from"] <= day < r["asof_to"]]
+        out[table] = rows
+    return out

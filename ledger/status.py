@@ -18,6 +18,7 @@ CONTRACT_ORDER = (
 def compose_status(facts: Sequence[Fact], as_of: date, known_at: datetime, *,
                    posts: Mapping[str, dict[str, Any]], handovers: list[dict[str, Any]]) -> dict[str, Any]:
     """The full status of one cadre as of `as_of`, as known at `known_at` (facts already limited to it)."""
+    from ledger.rules.career import compute_timeline
     from ledger.rules.record import compute_record, compute_reuse_candidates, without_voided
     from ledger.rules.reports import compute_reports
     from ledger.rules.status import compute_status
@@ -33,6 +34,7 @@ def compose_status(facts: Sequence[Fact], as_of: date, known_at: datetime, *,
                                 key=lambda f: (f["raised_on"], f["kind"], f["source"]))
     reviews = [f for f in without_voided(facts) if f["type"] == "reuse-review"]
     merged["reuse_candidates"] = compute_reuse_candidates(core["expired_restrictions"], reviews, as_of)
+    merged["timeline"] = compute_timeline(facts, as_of, posts=posts)
     ordered = {key: merged[key] for key in CONTRACT_ORDER if key in merged}
     ordered.update({k: v for k, v in merged.items() if k not in ordered})
     return ordered

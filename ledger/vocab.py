@@ -286,9 +286,10 @@ VALUE_TERMS: dict[str, tuple[str, str]] = {"true": ("是", "是"), "false": ("�
 
 # group -> terms, in the order `display` looks a token up when no group is given.
 DISPLAY_TERMS: dict[str, dict[str, tuple[str, str]]] = {
-    "bars": BAR_TERMS, "end_kinds": END_KIND_TERMS, "tracks": TRACK_TERMS, "grade_effects": GRADE_EFFECT_TERMS,
-    "employment": EMPLOYMENT_TERMS, "handover_statuses": HANDOVER_STATUS_TERMS, "finding_kinds": FINDING_TERMS,
-    "values": VALUE_TERMS, "columns": COLUMN_TERMS,
+    "bars": BAR_TERMS, "end_kinds": END_KIND_TERMS, "tracks": TRACK_TERMS,
+    "grade_effects": GRADE_EFFECT_TERMS, "employment": EMPLOYMENT_TERMS,
+    "handover_statuses": HANDOVER_STATUS_TERMS, "finding_kinds": FINDING_TERMS, "values": VALUE_TERMS,
+    "columns": COLUMN_TERMS,
 }
 # group -> the decision enumerations above (one term each), looked up after the display terms.
 VOCABULARIES: dict[str, Mapping[str, str]] = {

@@ -28,6 +28,12 @@ def rows_at(c: Cursor, table: str, as_of: date, where: str = "", params: tuple[A
     return [dict(zip(cols, r)) for r in c.execute(sql, args).fetchall()]
 
 
+def running_restrictions(rows: Iterable[Row], as_of: date) -> list[Row]:
+    """R-BLOCK: the restriction rows in force on `as_of` (`ends_on` is the first clear day)."""
+    day = as_of.isoformat()
+    return [r for r in rows if r["effective_on"] <= day and (r["ends_on"] is None or r["ends_on"] > day)]
+
+
 def list_cadres(tables: dict[str, list[Row]], as_of: date, *, expiring_within: int | None = None,
                 flagged: bool = False, not_promotable: bool = False, pool: bool = False,
                 unit: str | None = None) -> list[Row]:
@@ -35,9 +41,8 @@ def list_cadres(tables: dict[str, list[Row]], as_of: date, *, expiring_within: i
     day = as_of.isoformat()
     horizon = (as_of + timedelta(days=expiring_within)).isoformat() if expiring_within is not None else None
     running: dict[str, list[Row]] = {}
-    for r in tables["proj_restrictions"]:
-        if r["effective_on"] <= day and (r["ends_on"] is None or r["ends_on"] > day):
-            running.setdefault(r["cadre"], []).append(r)
+    for r in running_restrictions(tables["proj_restrictions"], as_of):
+        running.setdefault(r["cadre"], []).append(r)
     open_flags: dict[str, int] = {}
     for f in tables["proj_flags"]:
         if f["raised_on"] <= day and f["determination"] is None:

@@ -65,7 +65,8 @@ def terms() -> list[tuple[str, str, str, str]]:
 
 
 @pytest.mark.parametrize("group, token, short, long", terms())
-def test_every_display_token_has_its_short_and_long_term(group: str, token: str, short: str, long: str) -> None:
+def test_every_display_token_has_its_short_and_long_term(group: str, token: str, short: str,
+                                                         long: str) -> None:
     assert (display(token, group=group), display(token, group=group, long=True)) == (short, long)
 
 

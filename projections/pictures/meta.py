@@ -29,7 +29,7 @@ class PageMeta:
 def log_head(session: Session) -> tuple[int, str]:
     """The sealed log's size and Merkle root (hex), read in one snapshot."""
     with session.snapshot() as c:
-        head = current_head(c.raw, session.tables)
+        head = current_head(c.raw, session.seal_sql)
     return head.size, head.root.hex()
 
 

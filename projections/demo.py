@@ -12,6 +12,7 @@ from ledger import demo as province
 from ledger.app import CadreLedger
 from ledger.importer import ImportReport
 from ledger.integrity.front import summarize, verify_ledger
+from projections.audit import verify_derived, with_derived
 from projections.reader import Reader
 from projections.report import first_report
 
@@ -38,4 +39,6 @@ def run_demo(app: CadreLedger, *, cadres: int, years: int, seed: int, actor: str
     with progress(app.recorder.max_notification_id() or 0, "projecting") as bar:
         reader.catch_up(progress=bar)
     integrity = summarize(verify_ledger(app.session))
+    if integrity["ok"]:
+        integrity = with_derived(integrity, verify_derived(app))
     return DemoRun(imported, first_report(reader, province.DEFAULT_END, integrity))

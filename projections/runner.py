@@ -7,20 +7,21 @@ applied exactly once even with two catch-ups racing; re-deriving a subject is id
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+import copy
+from collections.abc import Callable, Sequence
 from typing import Any
 from uuid import UUID
 
 from ledger.app import CadreLedger
 from ledger.errors import ProjectionConflict
-from ledger.facts import Fact, named_posts
-from ledger.fastpaths import decode_state, event_class, fact_of
+from ledger.facts import named_posts
+from ledger.replay import replay_streams
 from ledger.storage.session import Cursor, Session
 from projections.derive import Rows, cadre_rows, post_rows, unit_rows
 from projections.tables import SUBJECT_TABLES, TABLES
 
 NAME = "read-models"
+STAGING = "__rebuild"
 PAGE = 2000
 BACKLOG = 20_000
 BATCH = 200
@@ -82,8 +83,11 @@ def catch_up(app: CadreLedger, page: int = PAGE, progress: Callable[[int], None]
              limit: int | None = None) -> int:
     """Apply every event after the tracked position; returns how many were applied.
 
-    A long backlog (more than BACKLOG events, e.g. after a bulk import) is applied subject by subject —
-    each touched subject derived once, not once per page — and the position moves once at the end.
+    Each page's subjects are derived from their events up to the page's last position only (events recorded
+    meanwhile wait for the next page), so that the tables at a tracked position are exactly what the events
+    up to it give — what `verify` checks. A long backlog (more than BACKLOG events, e.g. after a bulk
+    import) is applied subject by subject — each touched subject derived once, not once per page — and the
+    position moves once at the end.
     """
     if limit is None:
         with app.session.transaction(commit=False) as c:
@@ -99,9 +103,10 @@ def catch_up(app: CadreLedger, page: int = PAGE, progress: Callable[[int], None]
         notes = app.recorder.select_notifications(start=start, limit=size, inclusive_of_start=False)
         if not notes:
             break
-        touched: dict[Any, None] = dict.fromkeys(n.originator_id for n in notes)
-        subjects = [s for agg_id in touched if (s := app.load_subject(agg_id)) is not None]
-        derived = [(s, rows_for(app, s)) for s in subjects]
+        versions: dict[Any, int] = {}
+        for note in notes:
+            versions[note.originator_id] = max(versions.get(note.originator_id, 0), note.originator_version)
+        derived = [(s, rows_for(app, s)) for s in _loaded(app, versions)]
         with app.session.transaction() as c:
             for subject, rows in derived:
                 replace_subject(c, subject, rows)
@@ -112,50 +117,78 @@ def catch_up(app: CadreLedger, page: int = PAGE, progress: Callable[[int], None]
     return done
 
 
+def _loaded(app: CadreLedger, versions: dict[Any, int]) -> list[Any]:
+    """The subjects with these ids, each as of its given version (later events are left for later)."""
+    subjects = []
+    for agg_id, version in versions.items():
+        subject = app.load_subject(agg_id if isinstance(agg_id, UUID) else UUID(str(agg_id)))
+        if subject is None:
+            continue
+        if subject.version > version:
+            subject = copy.copy(subject)  # loaded subjects are shared with the loader's cache
+            subject.facts = subject.facts[:version]
+        subjects.append(subject)
+    return subjects
+
+
 def _catch_up_backlog(app: CadreLedger, start: int, head: int, progress: Callable[[int], None] | None) -> int:
-    ids = _subjects_between(app, start, head)
+    versions = _versions_between(app, start, head)
+    ids = list(versions)
     for chunk in range(0, len(ids), BATCH):
-        subjects = [s for agg_id in ids[chunk:chunk + BATCH] if (s := app.load_subject(agg_id)) is not None]
+        subjects = _loaded(app, {agg_id: versions[agg_id] for agg_id in ids[chunk:chunk + BATCH]})
         derived = [(s, rows_for(app, s)) for s in subjects]
         with app.session.transaction() as c:
             for subject, rows in derived:
                 replace_subject(c, subject, rows)
         if progress:
-            progress(sum(s.version for s in subjects))
+            progress(sum(len(s.facts) for s in subjects))
     with app.session.transaction() as c:
         advance(c, start, head)
     return head - start
 
 
-def _subjects_between(app: CadreLedger, start: int, head: int) -> list[UUID]:
-    """The aggregates with an event in (start, head]."""
+def _versions_between(app: CadreLedger, start: int, head: int) -> dict[Any, int]:
+    """Each aggregate with an event in (start, head], and its version at `head`."""
     with app.session.transaction(commit=False) as c:
-        c.raw.execute(app.session.tables.originators_between, (start, head))
-        return [r[0] if isinstance(r[0], UUID) else UUID(r[0]) for r in c.raw.fetchall()]
+        c.raw.execute(app.session.tables.versions_between, (start, head))
+        return {r[0]: int(r[1]) for r in c.raw.fetchall()}
 
 
 def rebuild(app: CadreLedger, progress: Callable[[int], None] | None = None, batch: int = BATCH,
             tables: Sequence[str] | None = None) -> int:
-    """Throw the read models (or only `tables`) away and derive them again from every stored event."""
+    """Derive the read models (or only `tables`) again from every stored event, atomically: the new rows are
+    written to staging tables, which replace the old ones in one transaction at the end. A crash, a wrong key
+    or any error before that leaves the old tables as they were."""
     whole = tables is None
-    chosen = set(TABLES if tables is None else tables)
-    with app.session.transaction() as c:
+    chosen = [t for t in TABLES if t != "proj_tracking" and (tables is None or t in tables)]
+    session = app.session
+    with session.transaction() as c:
         for table in chosen:
-            c.execute(f"DELETE FROM {table}")
+            c.execute(f"DROP TABLE IF EXISTS {table}{STAGING}")
+            c.execute(f"CREATE TABLE {table}{STAGING} ({TABLES[table]})")
     top, count, pending = 0, 0, []
-    for subject, events, last in _subjects_in_log(app):
-        top = max(top, last)
-        count += events
-        pending.append({t: rows for t, rows in rows_for(app, subject).items() if t in chosen})
-        if len(pending) >= batch:
-            _write_batch(app.session, pending)
-            pending = []
-        if progress:
-            progress(events)
-    _write_batch(app.session, pending)
-    if whole:
-        with app.session.transaction() as c:
-            advance(c, 0, top)
+    try:
+        for subject in replay_streams(session, app.mapper):
+            top = max(top, subject.positions[-1])
+            count += len(subject.facts)
+            pending.append({f"{t}{STAGING}": rows for t, rows in rows_for(app, subject).items() if t in chosen})
+            if len(pending) >= batch:
+                _write_batch(session, pending)
+                pending = []
+            if progress:
+                progress(len(subject.facts))
+        _write_batch(session, pending)
+        with session.transaction() as c:
+            for table in chosen:
+                c.execute(f"DELETE FROM {table}")
+                c.execute(f"INSERT INTO {table} SELECT * FROM {table}{STAGING}")
+            if whole:
+                c.execute("DELETE FROM proj_tracking WHERE projection = ?", (NAME,))
+                c.execute("INSERT INTO proj_tracking VALUES (?, ?)", (NAME, top))
+    finally:
+        with session.transaction() as c:
+            for table in chosen:
+                c.execute(f"DROP TABLE IF EXISTS {table}{STAGING}")
     catch_up(app)
     return count
 
@@ -164,57 +197,3 @@ def _write_batch(session: Session, batch: list[Rows]) -> None:
     with session.transaction() as c:
         for rows in batch:
             write_rows(c, rows)
-
-
-@dataclass
-class Replayed:
-    """A subject rebuilt straight from its stored states (what `rows_for` needs of an aggregate)."""
-
-    subject_key: str
-    key: str
-    facts: list[Fact] = field(default_factory=list)
-
-
-def _subjects_in_log(app: CadreLedger) -> Iterator[tuple[Replayed, int, int]]:
-    """Each subject's facts straight from its stored states, one subject at a time: (subject, events, max position).
-
-    No domain-event objects are made: each state is decoded (and upcast) and turned into its fact as
-    `Decided.fact` does (see `ledger.fastpaths`).
-    """
-    mapper = app.mapper
-    current: Replayed | None = None
-    current_id: Any = None
-    events = top = 0
-    for agg_id, version, topic, state, position in _stream_events(app):
-        if current is not None and agg_id != current_id:
-            yield current, events, top
-            current, events, top = None, 0, 0
-        data = decode_state(mapper, topic, state, agg_id, version)
-        if current is None:
-            subject_class = event_class(data["originator_topic"])
-            current, current_id = Replayed(subject_class.subject_key, data["key"]), agg_id
-        current.facts.append(fact_of(data, event_class(topic).decision_type, version, current.subject_key,
-                                     current.key))
-        events += 1
-        top = max(top, position)
-    if current is not None:
-        yield current, events, top
-
-
-def _stream_events(app: CadreLedger) -> Iterator[tuple[UUID, int, str, bytes, int]]:
-    """Every stored event ordered by aggregate then version, read in one consistent snapshot."""
-    session = app.session
-    with session.snapshot() as c:
-        if session.dialect == "postgresql":
-            from psycopg.rows import tuple_row
-
-            with c.connection.cursor(name="rebuild", row_factory=tuple_row) as named:
-                named.itersize = 5000
-                named.execute(session.tables.events_by_stream)
-                for oid, version, topic, state, position in named:
-                    yield oid, version, topic, bytes(state), position
-            return
-        c.raw.execute(session.tables.events_by_stream)
-        while rows := c.raw.fetchmany(5000):
-            for oid, version, topic, state, position in rows:
-                yield UUID(oid), version, topic, state, position

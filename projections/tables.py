@@ -5,7 +5,7 @@ path). Dates are stored as ISO text (`YYYY-MM-DD`), so they compare correctly on
 """
 from __future__ import annotations
 
-from ledger.storage.session import Session
+from ledger.storage.session import Cursor, Session
 
 TABLES: dict[str, str] = {
     "proj_tracking": "projection TEXT PRIMARY KEY, position BIGINT NOT NULL",
@@ -61,3 +61,12 @@ def create_tables(session: Session) -> None:
             c.execute(f"CREATE TABLE IF NOT EXISTS {name} ({spec})")
         for statement in INDEXES:
             c.execute(statement)
+
+
+def tables_exist(c: Cursor) -> bool:
+    """Whether the reporting tables were ever built in this database (asked without creating anything)."""
+    if c.dialect == "postgresql":
+        row = c.execute("SELECT to_regclass('proj_tracking') IS NOT NULL").fetchone()
+    else:
+        row = c.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'proj_tracking'").fetchone()
+    return bool(row and row[0])

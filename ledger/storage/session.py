@@ -17,6 +17,7 @@ from ledger.storage.tables import Dialect, SealSql, Tables
 from ledger.storage.url import Database
 
 READ_SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+PAGE = 5000
 
 
 class Cursor:
@@ -92,10 +93,12 @@ class Session:
         """A read-only transaction that sees the whole database as of its first read, whatever commits meanwhile."""
         if self.dialect == "postgresql":
             from psycopg.rows import tuple_row
+            from psycopg.sql import SQL, Identifier
 
             with self.datastore.get_connection() as conn, conn.transaction(force_rollback=True):
                 raw = conn.cursor(row_factory=tuple_row)
                 raw.execute(READ_SNAPSHOT)
+                raw.execute(SQL("SET LOCAL search_path TO {}").format(Identifier(self.database.schema)))
                 yield Cursor(raw, self.dialect)
         else:
             with self.transaction(commit=False) as cursor:  # SQLite in WAL mode: one snapshot per transaction
@@ -144,3 +147,22 @@ class Session:
     def seal_sql(self) -> SealSql:
         """The seal statements for this ledger's seal table as it stands (older ledgers lack later columns)."""
         return self.tables.seal_sql_for(self.seal_columns)
+
+
+def pages(within: Cursor, statement: str, name: str, params: Sequence[Any] = (),
+          size: int = PAGE) -> Iterator[tuple[Any, ...]]:
+    """The rows of `statement`, fetched a page at a time in the read transaction of `within` (on PostgreSQL
+    through a server-side cursor, so that memory stays bounded), as tuples."""
+    if within.dialect == "postgresql":
+        from psycopg.rows import tuple_row
+
+        with within.connection.cursor(name=name, row_factory=tuple_row) as named:
+            named.itersize = size
+            named.execute(statement, params)
+            yield from named
+        return
+    cursor = within.connection.cursor()
+    cursor.row_factory = None
+    cursor.execute(statement, params)
+    while rows := cursor.fetchmany(size):
+        yield from rows

@@ -250,13 +250,36 @@ class Tables:
                         f"WHERE {' AND '.join(where)} ORDER BY {p} LIMIT ?")
 
     @cached_property
-    def originators_between(self) -> str:
-        """The aggregates with an event in (start, end]; params (start, end)."""
-        return self.sql(f"SELECT DISTINCT originator_id FROM {self.events} "
-                        f"WHERE {self.position} > ? AND {self.position} <= ?")
+    def versions_between(self) -> str:
+        """The aggregates with an event in (start, end], with their last version in it; params (start, end)."""
+        return self.sql(f"SELECT originator_id, MAX(originator_version) FROM {self.events} "
+                        f"WHERE {self.position} > ? AND {self.position} <= ? GROUP BY originator_id")
 
     @cached_property
     def events_by_stream(self) -> str:
         """Every event ordered by aggregate then version: (originator_id, version, topic, state, position)."""
         return (f"SELECT {', '.join(EVENT_COLUMNS)}, {self.position} FROM {self.events} "
+                "ORDER BY originator_id, originator_version")
+
+    def events_around(self, present: frozenset[str] = frozenset(SEAL_COLUMNS)) -> str:
+        """Every event ordered by aggregate then version, with its decision-index row and its seal's
+        recording time and format: (originator_id, version, topic, state, position, decision_id, stream,
+        type, recorded_at, format)."""
+        p = self.position
+        later = ", ".join(_column_or_default(c, present, "s.") for c in ("recorded_at", "format"))
+        return (f"SELECT e.originator_id, e.originator_version, e.topic, e.state, e.{p}, d.decision_id, d.stream, "
+                f"d.type, {later} FROM {self.events} e LEFT JOIN {self.decisions} d ON d.position = e.{p} "
+                f"LEFT JOIN {self.seals} s ON s.position = e.{p} ORDER BY e.originator_id, e.originator_version")
+
+    @cached_property
+    def orphan_decision(self) -> str:
+        """The first decision-index row whose position holds no event: (decision_id, stream, position)."""
+        p = self.position
+        return (f"SELECT d.decision_id, d.stream, d.position FROM {self.decisions} d WHERE NOT EXISTS "
+                f"(SELECT 1 FROM {self.events} e WHERE e.{p} = d.position) ORDER BY d.position LIMIT 1")
+
+    @cached_property
+    def snapshots_by_stream(self) -> str:
+        """Every snapshot ordered by aggregate then version: (originator_id, version, topic, state)."""
+        return (f"SELECT originator_id, originator_version, topic, state FROM {self.snapshots} "
                 "ORDER BY originator_id, originator_version")

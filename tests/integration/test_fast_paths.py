@@ -15,9 +15,9 @@ from ledger.cadre import Cadre
 from ledger.decisions import parse, with_id
 from ledger.examples import EXAMPLES
 from ledger.fastpaths import decode_state, encode, event_class, fact_of
+from ledger.replay import replay_streams
 from ledger.storage.transcoder import to_jsonable
 from ledger.workspace import Workspace
-from projections import runner
 from projections.feed import envelopes
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -114,7 +114,7 @@ def test_events_written_before_their_class_gained_a_field_read_alike_by_a_load_a
     assert app.import_lines(lines([new]), "clerk").recorded == 1  # written at version 2
 
     loaded = {f["id"]: f for f in app.facts(Cadre, "HB-000123")}
-    rebuilt = next(s for s, _, _ in runner._subjects_in_log(app) if s.key == "HB-000123")
+    rebuilt = next(s for s in replay_streams(app.session, app.mapper) if s.key == "HB-000123")
     fed = {e["id"]: e for e in envelopes(app, cadre="HB-000123")}
 
     assert loaded["commend-2021"]["citation_text"] == "（旧记录，无嘉奖词）"

@@ -130,21 +130,37 @@ def output_options(*formats: str) -> Callable[[Callable[..., Any]], Callable[...
 
 # --- the ledger a command works on -----------------------------------------------------------------
 class Env:
-    """What every command shares: the database URL and the actor; the ledger opens on first use."""
+    """What every command shares: the database URL and the actor; the ledger opens on first use, to read
+    (it must exist; nothing is created or changed) or to write."""
 
     def __init__(self, db: str | None, actor: str | None) -> None:
         self.db, self.actor = db, actor
         self._ledger: CadreLedger | None = None
+        self._writer: CadreLedger | None = None
         self._reader: Reader | None = None
 
     @property
     def ledger(self) -> CadreLedger:
-        """The ledger at --db."""
+        """The ledger at --db, opened to read (or the one opened to write, when a command writes)."""
+        if self._writer is not None:
+            return self._writer
         if self._ledger is None:
             from ledger.app import CadreLedger
 
-            self._ledger = CadreLedger(self.db)
+            self._ledger = CadreLedger(self.db, mode="read")
         return self._ledger
+
+    @property
+    def writer(self) -> CadreLedger:
+        """The ledger at --db, opened to write: created when there is none, with its reporting tables (and any
+        table or column an earlier release lacks)."""
+        if self._writer is None:
+            from ledger.app import CadreLedger
+            from projections.tables import create_tables
+
+            self._writer = CadreLedger(self.db, mode="write")
+            create_tables(self._writer.session)
+        return self._writer
 
     @property
     def reader(self) -> Reader:
@@ -156,8 +172,12 @@ class Env:
         return self._reader
 
     def close(self) -> None:
-        if self._ledger is not None:
-            self._ledger.close()
+        """Say how answers were found when it matters (stderr), and close the ledger."""
+        for note in self._reader.notes if self._reader is not None else ():
+            click.echo(f"note: {note}", err=True)
+        for app in (self._ledger, self._writer):
+            if app is not None:
+                app.close()
 
 
 pass_env = click.make_pass_decorator(Env)
@@ -244,7 +264,7 @@ def import_cmd(env: Env, file: Any, dry_run: bool, skip_invalid: bool) -> None:
     total = _count_lines(file) if not dry_run else 0
     lines = read_jsonl(file)  # streamed: the file is never held in memory as text or raw JSON
     with progress_bar(total, "recording") as bar:
-        report = env.ledger.import_lines(lines, env.actor, dry_run=dry_run, skip_invalid=skip_invalid,
+        report = env.writer.import_lines(lines, env.actor, dry_run=dry_run, skip_invalid=skip_invalid,
                                          progress=bar)
     for message in report.errors:
         click.echo(message, err=True)
@@ -357,7 +377,7 @@ def _quote(text: str) -> str:
 
 
 def _record_one(env: Env, raw: dict[str, Any]) -> None:
-    report = env.ledger.import_lines([(1, raw)], env.actor)
+    report = env.writer.import_lines([(1, raw)], env.actor)
     if report.errors:
         raise Refused(report.errors[0].removeprefix("line 1: "))
     if report.recorded:
@@ -655,7 +675,7 @@ def demo(env: Env, cadres: int, years: int, seed: int, jsonl: Any) -> None:
     from projections.demo import run_demo
 
     click.echo(f"generating and recording {cadres:,} cadres over {years} years (seed {seed})", err=True)
-    done = run_demo(env.ledger, cadres=cadres, years=years, seed=seed, actor=env.actor or "demo",
+    done = run_demo(env.writer, cadres=cadres, years=years, seed=seed, actor=env.actor or "demo",
                     progress=progress_bar)
     for message in done.imported.errors[:20]:
         click.echo(message, err=True)
@@ -832,9 +852,11 @@ def rebuild(env: Env, name: str) -> None:
       cadre-ledger rebuild
       cadre-ledger rebuild restrictions
     """
+    from projections.reader import Reader
+
     tables = None if name == "all" else [f"proj_{name}"]
-    with progress_bar(env.ledger.recorder.max_notification_id() or 0, "rebuilding") as bar:
-        count = env.reader.rebuild(progress=bar, tables=tables)
+    with progress_bar(env.writer.recorder.max_notification_id() or 0, "rebuilding") as bar:
+        count = Reader(env.writer).rebuild(progress=bar, tables=tables)
     what = "the read models" if tables is None else f"the {name} read model"
     click.echo(f"rebuilt {what} from {count:,} events")
 

@@ -6,7 +6,7 @@ import binascii
 import os
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from eventsourcing.application import Application
@@ -23,6 +23,7 @@ from ledger.integrity.sealing import RECORDER_TOPICS
 from ledger.post import LeadershipPost
 from ledger.storage import index
 from ledger.storage.failures import driver_errors, first_line, storage_failure
+from ledger.storage.probe import Access, probe
 from ledger.storage.session import Session
 from ledger.storage.transcoder import MsgpackTranscoder
 from ledger.storage.url import Database, parse_url
@@ -40,19 +41,33 @@ class CadreLedger(Application):
     snapshot_interval = SNAPSHOT_INTERVAL
 
     def __init__(self, db: Database | str | None = None, *, env: dict[str, str] | None = None,
-                 snapshot_interval: int | None = None) -> None:
+                 snapshot_interval: int | None = None, mode: Literal["write", "read"] = "write") -> None:
+        """Open the ledger at `db` to write (creating it, or the tables an earlier release lacks) or to read
+        (it must exist; nothing is created or changed, and a read-only file or session is opened as such)."""
         self.database = db if isinstance(db, Database) else parse_url(db)
         if snapshot_interval is not None:
             self.snapshot_interval = snapshot_interval
         settings = {**self.database.env(), "APPLICATION_RECORDER_TOPIC": RECORDER_TOPICS[self.database.kind],
-                    "IS_SNAPSHOTTING_ENABLED": "y", **cipher_settings(), **(env or {})}
-        self.loader = SubjectLoader(self, self.snapshot_interval)
+                    "IS_SNAPSHOTTING_ENABLED": "y", **cipher_settings()}
+        self.access = Access(True) if mode == "write" else probe(self.database)
+        if mode == "read":
+            settings["CREATE_TABLE"] = "n"
+            if self.access.sqlite_uri:
+                settings["SQLITE_DBNAME"] = self.access.sqlite_uri
+        settings.update(env or {})
+        self.mode = mode
+        self.loader = SubjectLoader(self, self.snapshot_interval, keep_snapshots=self.access.writable)
         try:
-            with self.database.opening():
+            with self.database.opening(lock=mode == "write"):
                 super().__init__(env=settings)
         except driver_errors() as e:
             raise storage_failure(self.database, e, "open") from None
         self.session = Session(self.database, self.recorder.datastore)  # type: ignore[attr-defined]
+
+    @property
+    def writable(self) -> bool:
+        """Whether this process may write to the ledger (reads on a read-only copy or session may not)."""
+        return self.access.writable
 
     def construct_transcoder(self) -> Transcoder:
         return MsgpackTranscoder()

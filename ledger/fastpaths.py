@@ -129,8 +129,9 @@ def fact_of(state: dict[str, Any], decision_type: str, version: int, subject_key
 class SubjectLoader:
     """Loads subjects for one application; returned subjects are shared: callers never mutate them."""
 
-    def __init__(self, app: Application, snapshot_interval: int, cache_size: int = CACHE_SIZE) -> None:
-        self.app, self.interval, self.size = app, snapshot_interval, cache_size
+    def __init__(self, app: Application, snapshot_interval: int, cache_size: int = CACHE_SIZE,
+                 keep_snapshots: bool = True) -> None:
+        self.app, self.interval, self.size, self.keep_snapshots = app, snapshot_interval, cache_size, keep_snapshots
         self.cache: OrderedDict[UUID, Subject] = OrderedDict()
 
     def load(self, agg_id: UUID) -> Subject | None:
@@ -161,7 +162,8 @@ class SubjectLoader:
         events: Iterable[Any] = self.app.events.get(agg_id, gt=since or None)
         for event in events:
             subject = event.mutate(subject)
-        if subject is not None and snapshots is not None and subject.version - since >= self.interval:
+        if (self.keep_snapshots and subject is not None and snapshots is not None
+                and subject.version - since >= self.interval):
             snapshots.put([Snapshot.take(subject)])
         return subject
 

@@ -107,5 +107,13 @@ class _Listen:
 
 
 def _waiter(app: CadreLedger, interval: float) -> _Poll | _Listen:
-    return _Listen(app, max(interval, 1.0)) if app.database.kind == "postgresql" else _Poll(interval)
+    """LISTEN on PostgreSQL, polling on SQLite and where LISTEN is refused (a hot standby)."""
+    if app.database.kind != "postgresql":
+        return _Poll(interval)
+    import psycopg
+
+    try:
+        return _Listen(app, max(interval, 1.0))
+    except psycopg.Error:
+        return _Poll(interval)
 

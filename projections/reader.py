@@ -6,7 +6,6 @@ what was recorded by then.
 """
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
@@ -15,14 +14,14 @@ from ledger.app import CadreLedger, history_row
 from ledger.cadre import Cadre
 from ledger.facts import known_at, named_posts
 from ledger.post import LeadershipPost
+from ledger.replay import Replayed, replay_streams
 from ledger.rules.handover import compute_handovers
 from ledger.rules.reports import compute_reports
 from ledger.status import compose_status
-from ledger.subjects import subject_of_stream
 from projections import queries, runner
 from projections.derive import Rows
 from projections.queries import Row, rows_at
-from projections.tables import TABLE_NAMES, columns, create_tables
+from projections.tables import SUBJECT_TABLES, TABLE_NAMES, columns, create_tables, tables_exist
 
 HANDOVER_SUMMARY = ("post", "announced_on", "due_on", "status", "outgoing", "incoming", "completed_on")
 REPORT_GROUPS = ("open", "overdue", "deferred", "closed", "clarified")
@@ -33,7 +32,47 @@ class Reader:
 
     def __init__(self, app: CadreLedger) -> None:
         self.app = app
-        create_tables(app.session)
+        self.notes: list[str] = []  # what people should know about how an answer was found (stderr)
+        self._now: Rows | None = None
+        if app.mode == "write":
+            create_tables(app.session)
+
+    def current(self) -> bool:
+        """Whether the reporting tables hold what the log says now — brought up to date first where this
+        process may write — so that a query may read them as they stand."""
+        with self.app.session.transaction(commit=False) as c:
+            if not tables_exist(c):
+                return False
+            at = runner.position(c)
+        if self.app.writable:
+            self.catch_up()
+            return True
+        return at >= (self.app.recorder.max_notification_id() or 0)
+
+    def _rows_now(self) -> Rows:
+        """Every reporting row as the log says now, without writing: the tables' rows with those of the subjects
+        recorded since their position derived afresh (every subject's, when the tables were never built)."""
+        if self._now is not None:
+            return self._now
+        head = self.app.recorder.max_notification_id() or 0
+        with self.app.session.transaction(commit=False) as c:
+            built = tables_exist(c)
+            at = runner.position(c) if built else 0
+            rows: Rows = {t: c.execute(f"SELECT * FROM {t}").fetchall() if built else [] for t in TABLE_NAMES}
+        subjects = runner.subjects_as_of(self.app, runner.versions_between(self.app, at, head))
+        for table, column in SUBJECT_TABLES.items():
+            stale = {runner.subject_keys(s)[column] for s in subjects}
+            at_column = columns(table).index(column)
+            rows[table] = [r for r in rows[table] if r[at_column] not in stale]
+        for subject in subjects:
+            for table, values in runner.rows_for(self.app, subject).items():
+                rows[table] += values
+        why = self.app.access.why_not or "this process may not write"
+        behind = head - at
+        lag = "were never built" if not built else f"lag {behind:,} event{'s' if behind != 1 else ''}"
+        self.notes.append(f"the reporting tables {lag} and {why}: derived from the events in memory")
+        self._now = rows
+        return rows
 
     # --- the reporting tables -------------------------------------------------------------------------
     def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
@@ -45,34 +84,37 @@ class Reader:
         return runner.rebuild(self.app, progress=progress, tables=tables)
 
     def positions(self) -> list[dict[str, Any]]:
-        """Each read model's position in the log and how far behind it is."""
+        """Each read model's position in the log and how far behind it is (position None: never built)."""
         head = self.app.recorder.max_notification_id() or 0
         with self.app.session.transaction(commit=False) as c:
+            if not tables_exist(c):
+                return [{"name": t.removeprefix("proj_"), "table": t, "rows": 0, "position": None, "log_head": head,
+                         "lag": head} for t in TABLE_NAMES]
             at = runner.position(c)
             counts = {t: (c.execute(f"SELECT COUNT(*) FROM {t}").fetchone() or (0,))[0] for t in TABLE_NAMES}
         return [{"name": t.removeprefix("proj_"), "table": t, "rows": counts[t], "position": at, "log_head": head,
                  "lag": head - at} for t in TABLE_NAMES]
 
     def tables(self, as_of: date, at: datetime | None) -> dict[str, list[Row]]:
-        """The rows valid as of `as_of`: from the tables (brought up to date), or derived afresh for `at`."""
+        """The rows valid as of `as_of`: from the tables (brought up to date, or overlaid in memory where they
+        cannot be), or derived afresh for `at`."""
         if at is None:
-            self.catch_up()
+            if not self.current():
+                return _filter_as_of(self._rows_now(), as_of)
             with self.app.session.transaction(commit=False) as c:
                 return {t: rows_at(c, t, as_of) for t in TABLE_NAMES}
         return _filter_as_of(self._derive_known_at(at), as_of)
 
     def _derive_known_at(self, at: datetime) -> Rows:
+        """Every reporting row as the ledger said at `at`: every stream replayed from its events, those recorded
+        by then."""
         derived: Rows = {t: [] for t in TABLE_NAMES}
-        for stream in self.app.streams():
-            cls, key = subject_of_stream(stream)
-            loaded = self.app.load_subject(cls.id_for(key))
-            facts = known_at(loaded.facts, at) if loaded is not None else []
-            if loaded is None or not facts:
-                continue
-            subject = copy.copy(loaded)  # loaded subjects are shared with the loader's cache
-            subject.facts = facts
-            for table, values in runner.rows_for(self.app, subject).items():
-                derived[table] += values
+        for stream in replay_streams(self.app.session, self.app.mapper):
+            facts = known_at(stream.facts, at)
+            if facts:
+                subject = Replayed(stream.originator_id, stream.subject_key, stream.key, facts)
+                for table, values in runner.rows_for(self.app, subject).items():
+                    derived[table] += values
         return derived
 
     # --- one cadre ------------------------------------------------------------------------------------
@@ -107,7 +149,10 @@ class Reader:
 
     def posts_of(self, cadre: str) -> list[str]:
         """The leading posts whose handovers name this cadre as outgoing or incoming leader."""
-        self.catch_up()
+        if not self.current():
+            names = columns("proj_handovers")
+            out, inc, post = names.index("outgoing"), names.index("incoming"), names.index("post")
+            return sorted({r[post] for r in self._rows_now()["proj_handovers"] if cadre in (r[out], r[inc])})
         with self.app.session.transaction(commit=False) as c:
             return [r[0] for r in c.execute("SELECT DISTINCT post FROM proj_handovers WHERE outgoing = ? OR "
                                             "incoming = ? ORDER BY post", (cadre, cadre)).fetchall()]
@@ -156,7 +201,10 @@ class Reader:
         if at is not None:
             rows = [dict(zip(names, r)) for r in self._derive_known_at(at)["proj_cases"]]
             return sorted((r for r in rows if r["case_no"] == case), key=lambda r: (r["on_date"], r["stream"]))
-        self.catch_up()
+        if not self.current():
+            rows = [dict(zip(names, r)) for r in self._rows_now()["proj_cases"]]
+            return sorted((r for r in rows if r["case_no"] == case),
+                          key=lambda r: (r["on_date"], r["stream"], r["decision_id"]))
         with self.app.session.transaction(commit=False) as c:
             return [dict(zip(names, r)) for r in c.execute(
                 "SELECT * FROM proj_cases WHERE case_no = ? ORDER BY on_date, stream, decision_id", (case,)).fetchall()]

@@ -106,7 +106,7 @@ def catch_up(app: CadreLedger, page: int = PAGE, progress: Callable[[int], None]
         versions: dict[Any, int] = {}
         for note in notes:
             versions[note.originator_id] = max(versions.get(note.originator_id, 0), note.originator_version)
-        derived = [(s, rows_for(app, s)) for s in _loaded(app, versions)]
+        derived = [(s, rows_for(app, s)) for s in subjects_as_of(app, versions)]
         with app.session.transaction() as c:
             for subject, rows in derived:
                 replace_subject(c, subject, rows)
@@ -117,7 +117,7 @@ def catch_up(app: CadreLedger, page: int = PAGE, progress: Callable[[int], None]
     return done
 
 
-def _loaded(app: CadreLedger, versions: dict[Any, int]) -> list[Any]:
+def subjects_as_of(app: CadreLedger, versions: dict[Any, int]) -> list[Any]:
     """The subjects with these ids, each as of its given version (later events are left for later)."""
     subjects = []
     for agg_id, version in versions.items():
@@ -132,10 +132,10 @@ def _loaded(app: CadreLedger, versions: dict[Any, int]) -> list[Any]:
 
 
 def _catch_up_backlog(app: CadreLedger, start: int, head: int, progress: Callable[[int], None] | None) -> int:
-    versions = _versions_between(app, start, head)
+    versions = versions_between(app, start, head)
     ids = list(versions)
     for chunk in range(0, len(ids), BATCH):
-        subjects = _loaded(app, {agg_id: versions[agg_id] for agg_id in ids[chunk:chunk + BATCH]})
+        subjects = subjects_as_of(app, {agg_id: versions[agg_id] for agg_id in ids[chunk:chunk + BATCH]})
         derived = [(s, rows_for(app, s)) for s in subjects]
         with app.session.transaction() as c:
             for subject, rows in derived:
@@ -147,7 +147,7 @@ def _catch_up_backlog(app: CadreLedger, start: int, head: int, progress: Callabl
     return head - start
 
 
-def _versions_between(app: CadreLedger, start: int, head: int) -> dict[Any, int]:
+def versions_between(app: CadreLedger, start: int, head: int) -> dict[Any, int]:
     """Each aggregate with an event in (start, head], and its version at `head`."""
     with app.session.transaction(commit=False) as c:
         c.raw.execute(app.session.tables.versions_between, (start, head))

@@ -46,14 +46,14 @@ class Database:
                                dbname=self.dbname, connect_timeout=10)
 
     @contextmanager
-    def opening(self) -> Iterator[None]:
+    def opening(self, lock: bool = True) -> Iterator[None]:
         """While an application opens (and creates its tables): on PostgreSQL, a connection holding a lock.
 
         Connecting first reports an unreachable server with its own reason at once (the pool would wait 10 s).
         The advisory lock, one per schema, makes processes that open the ledger together create its tables one
         at a time: run concurrently, CREATE OR REPLACE FUNCTION fails with "tuple concurrently updated".
         """
-        if self.kind != "postgresql":
+        if self.kind != "postgresql" or not lock:
             yield
             return
         with self.connect() as conn:

@@ -224,11 +224,13 @@ def cli(ctx: click.Context, db: str | None, actor: str | None) -> None:
 
 # --- writing -------------------------------------------------------------------------------------
 @cli.command("import", context_settings=CONTEXT)
-@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.argument("file", type=click.File("rb"))
 @click.option("--dry-run", is_flag=True, help="Validate only; write nothing.")
 @click.option("--skip-invalid", is_flag=True, help="Write the valid lines and report the invalid ones.")
+@click.option("--encoding", metavar="NAME", help="The file's encoding, e.g. gb18030 for files saved by Chinese "
+              "Windows software. Default: UTF-8 (a byte-order mark is accepted).")
 @pass_env
-def import_cmd(env: Env, file: Any, dry_run: bool, skip_invalid: bool) -> None:
+def import_cmd(env: Env, file: Any, dry_run: bool, skip_invalid: bool, encoding: str | None) -> None:
     """Record decisions from a JSON Lines file (or - for stdin).
 
     Every line is validated first; a file with any invalid line writes nothing unless --skip-invalid.
@@ -237,12 +239,13 @@ def import_cmd(env: Env, file: Any, dry_run: bool, skip_invalid: bool) -> None:
     \b
     Example:
       cadre-ledger --actor 组织部-王 import decisions.jsonl
+      cadre-ledger --actor 组织部-王 import 导出.jsonl --encoding gb18030
       cat decisions.jsonl | cadre-ledger --actor 组织部-王 import - --dry-run
     """
-    from ledger.importer import read_jsonl
+    from ledger.jsonlines import read_jsonl
 
+    lines = read_jsonl(file, encoding)  # streamed, one line at a time: the file is never held in memory
     total = _count_lines(file) if not dry_run else 0
-    lines = read_jsonl(file)  # streamed: the file is never held in memory as text or raw JSON
     with progress_bar(total, "recording") as bar:
         report = env.ledger.import_lines(lines, env.actor, dry_run=dry_run, skip_invalid=skip_invalid,
                                          progress=bar)

@@ -21,7 +21,7 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import Mapper, StoredEvent
-from eventsourcing.utils import get_topic, resolve_topic
+from eventsourcing.utils import TopicError, get_topic, resolve_topic
 
 from ledger.aggregate import Subject
 from ledger.events import Decided, event_kwargs
@@ -29,6 +29,9 @@ from ledger.facts import Fact
 from ledger.storage.transcoder import to_jsonable
 
 CACHE_SIZE = 256
+# what decoding a stored event that was changed outside the ledger can raise: a topic naming no class, bytes
+# that are not msgpack (or not the cipher's), a state without the fields of its event
+UNREADABLE = (TopicError, ValueError, TypeError, KeyError, AttributeError, IndexError, ArithmeticError)
 
 
 @dataclass

@@ -15,8 +15,9 @@ from uuid import UUID
 from ledger.app import CadreLedger
 from ledger.errors import ProjectionConflict
 from ledger.facts import Fact, named_posts
-from ledger.fastpaths import decode_state, event_class, fact_of
+from ledger.fastpaths import UNREADABLE, decode_state, event_class, fact_of
 from ledger.storage.session import Cursor, Session
+from ledger.subjects import SUBJECTS
 from projections.derive import Rows, cadre_rows, post_rows, unit_rows
 from projections.tables import SUBJECT_TABLES, TABLES
 
@@ -35,11 +36,12 @@ def position(c: Cursor) -> int:
 def rows_for(app: CadreLedger, subject: Any) -> Rows:
     """The rows of one subject, from its facts."""
     kind = subject.subject_key
-    if kind == "cadre":
-        return cadre_rows(subject.facts, named_posts(subject.facts, app.post_info), with_names=not app.encrypted)
-    if kind == "post":
-        return post_rows(subject.facts)
-    return unit_rows(subject.facts)
+    with app.reading(SUBJECTS[kind].id_for(subject.key), f"{kind}/{subject.key}"):
+        if kind == "cadre":
+            return cadre_rows(subject.facts, named_posts(subject.facts, app.post_info), with_names=not app.encrypted)
+        if kind == "post":
+            return post_rows(subject.facts)
+        return unit_rows(subject.facts)
 
 
 def subject_keys(subject: Any) -> dict[str, str]:
@@ -189,12 +191,15 @@ def _subjects_in_log(app: CadreLedger) -> Iterator[tuple[Replayed, int, int]]:
         if current is not None and agg_id != current_id:
             yield current, events, top
             current, events, top = None, 0, 0
-        data = decode_state(mapper, topic, state, agg_id, version)
-        if current is None:
-            subject_class = event_class(data["originator_topic"])
-            current, current_id = Replayed(subject_class.subject_key, data["key"]), agg_id
-        current.facts.append(fact_of(data, event_class(topic).decision_type, version, current.subject_key,
-                                     current.key))
+        try:
+            data = decode_state(mapper, topic, state, agg_id, version)
+            if current is None:
+                subject_class = event_class(data["originator_topic"])
+                current, current_id = Replayed(subject_class.subject_key, data["key"]), agg_id
+            current.facts.append(fact_of(data, event_class(topic).decision_type, version, current.subject_key,
+                                         current.key))
+        except UNREADABLE as error:
+            raise app.unreadable(f"the stored event at position {position} (v{version} of {agg_id})", error) from None
         events += 1
         top = max(top, position)
     if current is not None:

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from cli import cli
 from ledger.app import CadreLedger
 from ledger.examples import EXAMPLES
-from ledger.jsonlines import read_jsonl
 from ledger.integrity.front import verify_ledger
+from ledger.jsonlines import read_jsonl
 from tests.reliability.hostile import hostile_line
 from tests.reliability.support import soak
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import io
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -333,7 +334,8 @@ def decision_from_options(type_name: str, subject: str, fields: dict[str, Any],
             value = None
         elif spec is not None and spec.kind in ("enums", "texts", "idents"):
             value = list(value)
-        elif spec is not None and spec.kind == "basis" and str(value).isdigit():
+        elif spec is not None and spec.kind == "basis" and str(value).isascii() and str(value).isdigit() \
+                and len(str(value)) <= 9:
             value = int(value)
         raw[name] = value
     return raw
@@ -819,6 +821,9 @@ def rebuild(env: Env, name: str) -> None:
 
 def main() -> None:
     """Console entry point: one-line errors, exit 1 for refusals, 2 for usage and unusable input."""
+    for stream in (sys.stdout, sys.stderr):  # a character the terminal cannot show is escaped, never a crash
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
@@ -837,11 +842,24 @@ def main() -> None:
         sys.stderr.close()
         sys.exit(0)
     except Exception as e:  # a bug, not bad input: one line, the traceback only on request
+        if isinstance(e, UnicodeEncodeError) and (argument := _not_utf8_argument()):
+            click.echo(f"error: {argument} is not UTF-8 text; type it again in a UTF-8 terminal", err=True)
+            sys.exit(2)
         if os.environ.get("CADRE_LEDGER_DEBUG"):
             raise
         click.echo(f"internal error: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''} "
                    "(set CADRE_LEDGER_DEBUG=1 for the traceback)", err=True)
         sys.exit(3)
+
+
+def _not_utf8_argument() -> str | None:
+    """The first argument or CADRE_LEDGER_* variable whose bytes were not UTF-8 (Python holds them as surrogates)."""
+    named = [(f"the argument '{a}'", a) for a in sys.argv[1:]]
+    named += [(name, value) for name, value in os.environ.items() if name.startswith("CADRE_LEDGER_")]
+    for label, value in named:
+        if any("\udc80" <= ch <= "\udcff" for ch in value):
+            return label.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return None
 
 
 if __name__ == "__main__":

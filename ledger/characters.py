@@ -11,6 +11,7 @@ import re
 _OTHER = "\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff"  # DEL, C1, bidirectional controls, surrogates
 _ANY = re.compile(f"[\x00-\x1f{_OTHER}]")
 _MULTILINE = re.compile(f"[\x00-\x08\x0b-\x1f{_OTHER}]")  # newline (0x0a) and tab (0x09) allowed
+_JSON = re.compile(f"[{_OTHER}]")  # json.dumps escapes C0 itself
 _NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
 
 
@@ -46,3 +47,11 @@ def _escape(found: re.Match[str]) -> str:
     char = found.group()
     code = ord(char)
     return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def json_escaped(text: str) -> str:
+    """JSON text with DEL, C1, bidirectional controls and surrogates written as `\\u` escapes: the same JSON value,
+    safe on a terminal (json.dumps escapes the C0 controls itself)."""
+    if _JSON.search(text) is None:
+        return text
+    return _JSON.sub(lambda found: f"\\u{ord(found.group()):04x}", text)

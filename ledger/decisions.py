@@ -41,7 +41,7 @@ def parse(raw: Any) -> Decision:
     type_name = raw.get("type")
     if not isinstance(type_name, str) or type_name not in TYPES:
         shown = f"{type_name!r}" if isinstance(type_name, str) else _json_type(type_name)
-        problem = "missing" if "type" not in raw else f"{_clip(shown)} is not a decision type"
+        problem = "missing" if "type" not in raw else f"{clip(shown)} is not a decision type"
         raise InvalidDecision("type", f"{problem}; use one of {_TYPE_LIST}")
     dtype = TYPES[type_name]
     fields: dict[str, Field] = {**COMMON, **dtype.fields}
@@ -169,7 +169,7 @@ def _ident(name: str, value: Any) -> str:
         raise InvalidDecision(name, f"expected a string, got {_json_type(value)}")
     _refuse_unsafe(name, value)
     if not value or len(value) > MAX_IDENT or not _IDENT.match(value):
-        raise InvalidDecision(name, f"{_clip(repr(value))} is not a valid identifier "
+        raise InvalidDecision(name, f"{clip(repr(value))} is not a valid identifier "
                               f"(1–{MAX_IDENT} characters, no spaces, slashes or control characters)")
     return value
 
@@ -178,7 +178,7 @@ def _date(name: str, value: Any) -> date:
     if isinstance(value, date):
         return value
     if not isinstance(value, str) or not _DATE.match(value):
-        raise InvalidDecision(name, f"{_clip(repr(value))} is not a date; write YYYY-MM-DD")
+        raise InvalidDecision(name, f"{clip(repr(value))} is not a date; write YYYY-MM-DD")
     try:
         parsed = date.fromisoformat(value)
     except ValueError:
@@ -202,16 +202,16 @@ def _amount(name: str, value: Any) -> Decimal:
         raise InvalidDecision(name, f"expected a number, got {_json_type(value)}")
     if isinstance(value, str):
         if len(value) > 100:
-            raise InvalidDecision(name, f"{_clip(repr(value))} is not a number of at most 100 characters")
+            raise InvalidDecision(name, f"{clip(repr(value))} is not a number of at most 100 characters")
         _refuse_unsafe(name, value)
     try:
         amount = Decimal(str(value)) if not isinstance(value, float) else Decimal(repr(value))
     except InvalidOperation:
-        raise InvalidDecision(name, f"{_clip(repr(value))} is not a number") from None
+        raise InvalidDecision(name, f"{clip(repr(value))} is not a number") from None
     if not amount.is_finite() or (isinstance(value, float) and not math.isfinite(value)):
         raise InvalidDecision(name, "must be a finite number")
     if amount < 0 or amount.adjusted() > 15:
-        raise InvalidDecision(name, f"{_clip(str(value))} is out of range (0 to 10^15)")
+        raise InvalidDecision(name, f"{clip(str(value))} is out of range (0 to 10^15)")
     return amount
 
 
@@ -230,7 +230,7 @@ def _enum(name: str, value: Any, table: Mapping[str, str], raw: Mapping[str, Any
         token = vocab.resolve(value, table)
     if token is None:
         choices = ", ".join(f"{t} ({label})" for t, label in table.items())
-        raise InvalidDecision(name, f"{_clip(repr(given))} is not one of {choices}")
+        raise InvalidDecision(name, f"{clip(repr(given))} is not one of {choices}")
     return token
 
 
@@ -282,8 +282,9 @@ def _json_type(value: Any) -> str:
 
 def field_label(key: str) -> str:
     """A field's name as shown: as given when plain, else quoted, control characters escaped."""
-    return _clip(key if _PLAIN_NAME.fullmatch(key) else repr(key))
+    return clip(key if _PLAIN_NAME.fullmatch(key) else repr(key))
 
 
-def _clip(text: str, limit: int = 60) -> str:
+def clip(text: str, limit: int = 60) -> str:
+    """`text`, cut to `limit` characters with an ellipsis."""
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -13,7 +13,7 @@ import math
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ledger.decisions import field_label
+from ledger.decisions import clip, field_label
 from ledger.errors import InvalidDecision, UnusableInput
 
 Line = tuple[int, Any]
@@ -49,14 +49,18 @@ def line_encoding(name: str | None) -> str:
         return DEFAULT_ENCODING
     try:
         codec = codecs.lookup(name).name
-        if codec == "utf-8-sig":  # the byte-order mark is accepted anyway
-            return DEFAULT_ENCODING
+    except (LookupError, ValueError):  # unknown, or a name no codec could have
+        raise UnusableInput(f"--encoding: {clip(repr(name))} is not a text encoding; use utf-8 (the default) or "
+                            "gb18030 (files saved by Chinese Windows software)") from None
+    try:
         one_byte_newline = "\n".encode(codec) == b"\n" and b"\n".decode(codec) == "\n"
-    except LookupError:
-        raise UnusableInput(f"--encoding: {name!r} is not a text encoding; use utf-8 (the default) or gb18030 "
-                            "(files saved by Chinese Windows software)") from None
-    except ValueError:  # UnicodeError: a codec that encodes nothing
+    except LookupError:  # a codec from bytes to bytes (base64, hex)
+        raise UnusableInput(f"--encoding: {clip(repr(name))} is not a text encoding; use utf-8 (the default) or "
+                            "gb18030 (files saved by Chinese Windows software)") from None
+    except ValueError:  # a codec that encodes nothing at all
         one_byte_newline = False
+    if codec == "utf-8-sig":  # the byte-order mark is accepted anyway
+        return DEFAULT_ENCODING
     if not one_byte_newline:
         raise UnusableInput(f"--encoding: {name} does not write a line break as the byte 0x0A, so its files cannot "
                             "be read line by line; save the file as UTF-8 (or gb18030)")

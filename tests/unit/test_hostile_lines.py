@@ -161,3 +161,11 @@ def test_an_encoding_that_cannot_be_read_line_by_line_is_unusable_input(name, pr
         read_jsonl(io.BytesIO(b""), name)
 
     assert refused.value.exit_code == 2
+
+
+@pytest.mark.parametrize("name", [" ", "\x00", "utf_8\udcff", "x" * 5000])
+def test_an_encoding_name_no_codec_could_have_is_unusable_input_in_one_short_line(name):
+    with pytest.raises(UnusableInput, match="is not a text encoding") as refused:
+        read_jsonl(io.BytesIO(b""), name)
+
+    assert len(refused.value.message) < 200 and "\n" not in refused.value.message

@@ -85,7 +85,7 @@ class CadreLedger(Application):
         try:
             return self.loader.load(agg_id)
         except (MapperDeserialisationError, TopicError) as e:
-            raise self.unreadable(f"the stored events of {agg_id}", e, agg_id) from None
+            raise self.unreadable(f"the stored events of {agg_id}", e, self.damage(agg_id)) from None
         except (OperationalError, DataError) as e:
             if "decode" not in str(e).lower():
                 raise
@@ -98,23 +98,23 @@ class CadreLedger(Application):
     @contextmanager
     def reading(self, agg_id: UUID, stream: str) -> Iterator[None]:
         """Around work on one subject's facts: an error explained by its stored rows no longer matching their
-        seals becomes that one-line error; any other error is a bug and passes through."""
+        seals (or its snapshot, its events) becomes that one-line error; any other error is a bug and passes."""
         try:
             yield
         except REPLAY_ERRORS as e:
             raise self.damaged(agg_id, stream, e) from None
 
     def damaged(self, agg_id: UUID, stream: str, error: Exception) -> StorageError:
-        """The one-line error for `error` met while reading a stream whose rows were changed; `error` itself when
-        every row of the stream is as sealed (then it is a bug, not damage)."""
-        if self.seal_damage(agg_id) is None:
+        """The one-line error for `error` met while reading a damaged stream; `error` itself, raised again, when
+        the stream is as sealed and its snapshot as its events (then it is a bug, not damage)."""
+        damage = self.damage(agg_id)
+        if damage is None:
             raise error
-        return self.unreadable(f"the stored events of {stream}", error, agg_id)
+        return self.unreadable(f"the stored events of {stream}", error, damage)
 
-    def unreadable(self, what: str, error: BaseException, agg_id: UUID | None = None) -> StorageError:
+    def unreadable(self, what: str, error: BaseException, damage: str | None = None) -> StorageError:
         """The one-line error for stored rows that cannot be read: another key, or a row changed outside the ledger."""
         cause = error.__cause__ if isinstance(error, MapperDeserialisationError) and error.__cause__ else error
-        damage = self.seal_damage(agg_id) if agg_id is not None else None
         where = f"{what} ({damage})" if damage else what
         text = str(cause)
         if self.encrypted or "MAC" in text or "ecrypt" in text or "cipher" in text:
@@ -122,18 +122,18 @@ class CadreLedger(Application):
                     "else run `cadre-ledger verify`")
         else:
             hint = "it was changed outside the ledger: run `cadre-ledger verify` to find every damaged position"
-        reason = f"{type(cause).__name__}: {first_line(cause)}" if str(cause).strip() else type(cause).__name__
+        reason = f"{type(cause).__name__}: {first_line(cause)}" if text.strip() else type(cause).__name__
         return StorageError(f"cannot read {where}: {reason}; {hint}")
 
-    def seal_damage(self, agg_id: UUID) -> str | None:
-        """The first event of a stream whose stored bytes no longer match its seal, as `v3 does not match its
-        seal`, or None when every one matches."""
+    def damage(self, agg_id: UUID) -> str | None:
+        """What was changed in a stream outside the ledger: its first event that no longer matches its seal
+        (`v3: does not match its seal`), else a snapshot that is not the replay of its events, else None."""
         from ledger.integrity.front import verify_stream
 
         for version, mark in sorted(verify_stream(self.session, agg_id).items()):
             if mark != "verified":
                 return f"v{version}: {'no seal' if mark == 'NO SEAL' else 'does not match its seal'}"
-        return None
+        return self.loader.snapshot_damage(agg_id)
 
     def facts(self, cls: type[Subject], key: str, at: datetime | None = None) -> list[Fact]:
         """The facts of a subject known at `at` (all when None); NotFound when it is not registered."""

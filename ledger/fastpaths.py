@@ -165,6 +165,28 @@ class SubjectLoader:
             snapshots.put([Snapshot.take(subject)])
         return subject
 
+    def snapshot_damage(self, agg_id: UUID) -> str | None:
+        """`snapshot v100: …` when the latest snapshot of a stream cannot be read or is not the replay of its
+        events up to its version; None when it is, or when there is none."""
+        snapshots = self.app.snapshots
+        if snapshots is None:
+            return None
+        try:
+            found: list[Any] = list(snapshots.get(agg_id, desc=True, limit=1))
+            if not found:
+                return None
+            version = found[0].originator_version
+            kept = found[0].mutate(None)
+        except (TopicError, *UNREADABLE):  # the library's MapperDeserialisationError is a ValueError
+            return "its latest snapshot cannot be read"
+        replayed: Any = None
+        events: Iterable[Any] = self.app.events.get(agg_id, lte=version)
+        for event in events:
+            replayed = event.mutate(replayed)
+        if replayed is None or getattr(kept, "facts", None) != replayed.facts:
+            return f"snapshot v{version}: not the replay of its events"
+        return None
+
 
 def _advanced(cached: Subject, events: list[Any]) -> Subject:
     """A copy of `cached` with `events` applied (the cached object itself is left as it was)."""

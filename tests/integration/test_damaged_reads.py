@@ -109,3 +109,26 @@ def test_an_error_on_a_stream_that_matches_its_seals_is_a_bug_and_passes_through
 
     with pytest.raises(TypeError, match="a bug in the derivation"):
         Reader(recorded).rebuild()
+
+
+@pytest.fixture
+def snapshotted(db_url: str) -> Any:
+    """The examples in a ledger that snapshots every 5 events, HB-000123 loaded once (so snapshotted)."""
+    from ledger.app import CadreLedger
+    from ledger.cadre import Cadre
+
+    app = CadreLedger(db_url, snapshot_interval=5)
+    assert not app.import_lines(list(enumerate(copy.deepcopy(EXAMPLES), 1)), "clerk").errors
+    app.load_subject(Cadre.id_for("HB-000123"))
+    yield app
+    app.close()
+
+
+@pytest.mark.parametrize(("column", "value"), [("state", b"\xc1"), ("state", b"\x80"), ("topic", "nowhere:Snapshot")])
+def test_a_snapshot_changed_outside_the_ledger_is_one_line_pointing_to_verify(snapshotted, column, value):
+    with snapshotted.session.transaction() as c:
+        c.execute(f"UPDATE {snapshotted.session.tables.snapshots} SET {column} = ?", (value,))
+    snapshotted.loader.cache.clear()
+
+    with pytest.raises(StorageError, match=r"\(its latest snapshot cannot be read\): .*run `cadre-ledger verify`"):
+        Reader(snapshotted).status("HB-000123", EXAMPLES[-1]["on"])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import io
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -244,11 +245,13 @@ def cli(ctx: click.Context, db: str | None, actor: str | None) -> None:
 
 # --- writing -------------------------------------------------------------------------------------
 @cli.command("import", context_settings=CONTEXT)
-@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.argument("file", type=click.File("rb"))
 @click.option("--dry-run", is_flag=True, help="Validate only; write nothing.")
 @click.option("--skip-invalid", is_flag=True, help="Write the valid lines and report the invalid ones.")
+@click.option("--encoding", metavar="NAME", help="The file's encoding, e.g. gb18030 for files saved by Chinese "
+              "Windows software. Default: UTF-8 (a byte-order mark is accepted).")
 @pass_env
-def import_cmd(env: Env, file: Any, dry_run: bool, skip_invalid: bool) -> None:
+def import_cmd(env: Env, file: Any, dry_run: bool, skip_invalid: bool, encoding: str | None) -> None:
     """Record decisions from a JSON Lines file (or - for stdin).
 
     Every line is validated first; a file with any invalid line writes nothing unless --skip-invalid.
@@ -257,12 +260,13 @@ def import_cmd(env: Env, file: Any, dry_run: bool, skip_invalid: bool) -> None:
     \b
     Example:
       cadre-ledger --actor 组织部-王 import decisions.jsonl
+      cadre-ledger --actor 组织部-王 import 导出.jsonl --encoding gb18030
       cat decisions.jsonl | cadre-ledger --actor 组织部-王 import - --dry-run
     """
-    from ledger.importer import read_jsonl
+    from ledger.jsonlines import read_jsonl
 
+    lines = read_jsonl(file, encoding)  # streamed, one line at a time: the file is never held in memory
     total = _count_lines(file) if not dry_run else 0
-    lines = read_jsonl(file)  # streamed: the file is never held in memory as text or raw JSON
     with progress_bar(total, "recording") as bar:
         report = env.writer.import_lines(lines, env.actor, dry_run=dry_run, skip_invalid=skip_invalid,
                                          progress=bar)
@@ -350,7 +354,8 @@ def decision_from_options(type_name: str, subject: str, fields: dict[str, Any],
             value = None
         elif spec is not None and spec.kind in ("enums", "texts", "idents"):
             value = list(value)
-        elif spec is not None and spec.kind == "basis" and str(value).isdigit():
+        elif spec is not None and spec.kind == "basis" and str(value).isascii() and str(value).isdigit() \
+                and len(str(value)) <= 9:
             value = int(value)
         raw[name] = value
     return raw
@@ -863,6 +868,9 @@ def rebuild(env: Env, name: str) -> None:
 
 def main() -> None:
     """Console entry point: one-line errors, exit 1 for refusals, 2 for usage and unusable input."""
+    for stream in (sys.stdout, sys.stderr):  # a character the terminal cannot show is escaped, never a crash
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
@@ -881,11 +889,24 @@ def main() -> None:
         sys.stderr.close()
         sys.exit(0)
     except Exception as e:  # a bug, not bad input: one line, the traceback only on request
+        if isinstance(e, UnicodeEncodeError) and (argument := _not_utf8_argument()):
+            click.echo(f"error: {argument} is not UTF-8 text; type it again in a UTF-8 terminal", err=True)
+            sys.exit(2)
         if os.environ.get("CADRE_LEDGER_DEBUG"):
             raise
         click.echo(f"internal error: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''} "
                    "(set CADRE_LEDGER_DEBUG=1 for the traceback)", err=True)
         sys.exit(3)
+
+
+def _not_utf8_argument() -> str | None:
+    """The first argument or CADRE_LEDGER_* variable whose bytes were not UTF-8 (Python holds them as surrogates)."""
+    named = [(f"the argument '{a}'", a) for a in sys.argv[1:]]
+    named += [(name, value) for name, value in os.environ.items() if name.startswith("CADRE_LEDGER_")]
+    for label, value in named:
+        if any("\udc80" <= ch <= "\udcff" for ch in value):
+            return label.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return None
 
 
 if __name__ == "__main__":

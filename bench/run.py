@@ -275,8 +275,8 @@ def bench_rss(url_for: Callable[[str], str], jsonl: Path) -> list[Result]:
     url = url_for("rss")
     out = []
     for step, code in (
-        ("import", (f"from ledger.app import CadreLedger; from ledger.importer import read_jsonl; "
-                   f"a=CadreLedger({url!r}); r=a.import_lines(read_jsonl(open({str(jsonl)!r})), 'bench'); "
+        ("import", (f"from ledger.app import CadreLedger; from ledger.jsonlines import read_jsonl; "
+                   f"a=CadreLedger({url!r}); r=a.import_lines(read_jsonl(open({str(jsonl)!r}, 'rb')), 'bench'); "
                    f"assert not r.errors")),
         ("rebuild", (f"from ledger.app import CadreLedger; from projections.reader import Reader; "
                     f"Reader(CadreLedger({url!r})).rebuild()")),

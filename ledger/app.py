@@ -4,13 +4,15 @@ from __future__ import annotations
 import base64
 import binascii
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, Literal
 from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import DataError, MapperDeserialisationError, OperationalError, Transcoder
+from eventsourcing.utils import TopicError
 
 from ledger.aggregate import Subject
 from ledger.cadre import Cadre
@@ -30,6 +32,8 @@ from ledger.storage.url import Database, parse_url
 from ledger.subjects import SUBJECTS
 
 SNAPSHOT_INTERVAL = 100
+# what replaying a stored state that was changed into other valid bytes can raise (missing or mistyped fields)
+REPLAY_ERRORS = (AttributeError, KeyError, TypeError, ValueError, IndexError, ArithmeticError)
 CIPHER_KEY_ENV = "CADRE_LEDGER_CIPHER_KEY"
 POST_FIELDS = ("role", "post_level", "title", "unit", "principal")
 
@@ -97,16 +101,56 @@ class CadreLedger(Application):
         """The aggregate with this id, or None. It is shared with a cache: never mutate what it returns."""
         try:
             return self.loader.load(agg_id)
-        except MapperDeserialisationError as e:
-            hint = (f"check {CIPHER_KEY_ENV}: the ledger is encrypted with another key, or not at all"
-                    if "MAC" in str(e) or "ecrypt" in str(e) or self.encrypted else "run `cadre-ledger verify`")
-            raise StorageError(f"cannot read the stored events of {agg_id}: {first_line(e)}; {hint}") from None
+        except (MapperDeserialisationError, TopicError) as e:
+            raise self.unreadable(f"the stored events of {agg_id}", e, self.damage(agg_id)) from None
         except (OperationalError, DataError) as e:
             if "decode" not in str(e).lower():
                 raise
             reason = first_line(e).split(" with text")[0]
             raise StorageError(f"cannot read the stored events of {agg_id}: {reason}; a stored row was changed "
                                "outside the ledger: run `cadre-ledger verify` to find it") from None
+        except REPLAY_ERRORS as e:  # a stored state that decodes, but not to the event it was
+            raise self.damaged(agg_id, str(agg_id), e) from None
+
+    @contextmanager
+    def reading(self, agg_id: UUID, stream: str) -> Iterator[None]:
+        """Around work on one subject's facts: an error explained by its stored rows no longer matching their
+        seals (or its snapshot, its events) becomes that one-line error; any other error is a bug and passes."""
+        try:
+            yield
+        except REPLAY_ERRORS as e:
+            raise self.damaged(agg_id, stream, e) from None
+
+    def damaged(self, agg_id: UUID, stream: str, error: Exception) -> StorageError:
+        """The one-line error for `error` met while reading a damaged stream; `error` itself, raised again, when
+        the stream is as sealed and its snapshot as its events (then it is a bug, not damage)."""
+        damage = self.damage(agg_id)
+        if damage is None:
+            raise error
+        return self.unreadable(f"the stored events of {stream}", error, damage)
+
+    def unreadable(self, what: str, error: BaseException, damage: str | None = None) -> StorageError:
+        """The one-line error for stored rows that cannot be read: another key, or a row changed outside the ledger."""
+        cause = error.__cause__ if isinstance(error, MapperDeserialisationError) and error.__cause__ else error
+        where = f"{what} ({damage})" if damage else what
+        text = str(cause)
+        if self.encrypted or "MAC" in text or "ecrypt" in text or "cipher" in text:
+            hint = (f"check {CIPHER_KEY_ENV}: the ledger is encrypted with another key, or not at all; "
+                    "else run `cadre-ledger verify`")
+        else:
+            hint = "it was changed outside the ledger: run `cadre-ledger verify` to find every damaged position"
+        reason = f"{type(cause).__name__}: {first_line(cause)}" if text.strip() else type(cause).__name__
+        return StorageError(f"cannot read {where}: {reason}; {hint}")
+
+    def damage(self, agg_id: UUID) -> str | None:
+        """What was changed in a stream outside the ledger: its first event that no longer matches its seal
+        (`v3: does not match its seal`), else a snapshot that is not the replay of its events, else None."""
+        from ledger.integrity.front import verify_stream
+
+        for version, mark in sorted(verify_stream(self.session, agg_id).items()):
+            if mark != "verified":
+                return f"v{version}: {'no seal' if mark == 'NO SEAL' else 'does not match its seal'}"
+        return self.loader.snapshot_damage(agg_id)
 
     def facts(self, cls: type[Subject], key: str, at: datetime | None = None) -> list[Fact]:
         """The facts of a subject known at `at` (all when None); NotFound when it is not registered."""

@@ -17,6 +17,7 @@ from typing import Any
 import msgpack
 
 from ledger import vocab
+from ledger.characters import describe, find_unsafe
 from ledger.errors import InvalidDecision
 from ledger.schema import COMMON, TYPES, Field
 
@@ -28,7 +29,6 @@ MAX_IDENT = 128
 MAX_LIST = 200
 MAX_COUNT = 10**9
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _IDENT = re.compile(r"[^\s\x00-\x1f\x7f/]+\Z")
 _PLAIN_NAME = re.compile(r"[\w.-]+")
 _TYPE_LIST = ", ".join(TYPES)
@@ -41,14 +41,14 @@ def parse(raw: Any) -> Decision:
     type_name = raw.get("type")
     if not isinstance(type_name, str) or type_name not in TYPES:
         shown = f"{type_name!r}" if isinstance(type_name, str) else _json_type(type_name)
-        problem = "missing" if "type" not in raw else f"{_clip(shown)} is not a decision type"
+        problem = "missing" if "type" not in raw else f"{clip(shown)} is not a decision type"
         raise InvalidDecision("type", f"{problem}; use one of {_TYPE_LIST}")
     dtype = TYPES[type_name]
     fields: dict[str, Field] = {**COMMON, **dtype.fields}
     allowed = {"type", "on", dtype.subject, *fields}
     for key in raw:
         if key not in allowed:
-            raise InvalidDecision(_field_name(key), f"unknown field for {type_name}; its fields are "
+            raise InvalidDecision(field_label(key), f"unknown field for {type_name}; its fields are "
                                   f"{', '.join(sorted(allowed - {'type'}))}")
     decision: Decision = {"type": type_name}
     decision["on"] = _date("on", _require(raw, "on"))
@@ -153,17 +153,23 @@ def _text(name: str, value: Any, limit: int, multiline: bool = False) -> str:
         raise InvalidDecision(name, "must not be empty")
     if len(value) > limit:
         raise InvalidDecision(name, f"too long ({len(value)} characters; at most {limit})")
-    bad = _CONTROL.search(value) or (None if multiline else re.search(r"[\n\t]", value))
-    if bad:
-        raise InvalidDecision(name, f"control character {bad.group()!r} at {bad.start()}; remove it")
+    _refuse_unsafe(name, value, multiline)
     return value
+
+
+def _refuse_unsafe(name: str, value: str, multiline: bool = False) -> None:
+    """Refuse control and bidirectional characters (newline and tab pass in long text)."""
+    found = find_unsafe(value, multiline)
+    if found:
+        raise InvalidDecision(name, describe(found))
 
 
 def _ident(name: str, value: Any) -> str:
     if not isinstance(value, str):
         raise InvalidDecision(name, f"expected a string, got {_json_type(value)}")
+    _refuse_unsafe(name, value)
     if not value or len(value) > MAX_IDENT or not _IDENT.match(value):
-        raise InvalidDecision(name, f"{_clip(repr(value))} is not a valid identifier "
+        raise InvalidDecision(name, f"{clip(repr(value))} is not a valid identifier "
                               f"(1–{MAX_IDENT} characters, no spaces, slashes or control characters)")
     return value
 
@@ -172,7 +178,7 @@ def _date(name: str, value: Any) -> date:
     if isinstance(value, date):
         return value
     if not isinstance(value, str) or not _DATE.match(value):
-        raise InvalidDecision(name, f"{_clip(repr(value))} is not a date; write YYYY-MM-DD")
+        raise InvalidDecision(name, f"{clip(repr(value))} is not a date; write YYYY-MM-DD")
     try:
         parsed = date.fromisoformat(value)
     except ValueError:
@@ -194,20 +200,25 @@ def _int(name: str, value: Any, low: int, high: int) -> int:
 def _amount(name: str, value: Any) -> Decimal:
     if type(value) is bool or not isinstance(value, (int, float, str)):
         raise InvalidDecision(name, f"expected a number, got {_json_type(value)}")
+    if isinstance(value, str):
+        if len(value) > 100:
+            raise InvalidDecision(name, f"{clip(repr(value))} is not a number of at most 100 characters")
+        _refuse_unsafe(name, value)
     try:
         amount = Decimal(str(value)) if not isinstance(value, float) else Decimal(repr(value))
     except InvalidOperation:
-        raise InvalidDecision(name, f"{_clip(repr(value))} is not a number") from None
+        raise InvalidDecision(name, f"{clip(repr(value))} is not a number") from None
     if not amount.is_finite() or (isinstance(value, float) and not math.isfinite(value)):
         raise InvalidDecision(name, "must be a finite number")
     if amount < 0 or amount.adjusted() > 15:
-        raise InvalidDecision(name, f"{value} is out of range (0 to 10^15)")
+        raise InvalidDecision(name, f"{clip(str(value))} is out of range (0 to 10^15)")
     return amount
 
 
 def _enum(name: str, value: Any, table: Mapping[str, str], raw: Mapping[str, Any]) -> str:
     if not isinstance(value, str):
         raise InvalidDecision(name, f"expected a string, got {_json_type(value)}")
+    _refuse_unsafe(name, value)
     given, value = value, value if value in table else vocab.term_key(value)  # 免职（问责） is 免职(问责)
     if table is vocab.SANCTION_KINDS:
         authority = raw.get("authority_kind")
@@ -219,7 +230,7 @@ def _enum(name: str, value: Any, table: Mapping[str, str], raw: Mapping[str, Any
         token = vocab.resolve(value, table)
     if token is None:
         choices = ", ".join(f"{t} ({label})" for t, label in table.items())
-        raise InvalidDecision(name, f"{_clip(repr(given))} is not one of {choices}")
+        raise InvalidDecision(name, f"{clip(repr(given))} is not one of {choices}")
     return token
 
 
@@ -269,10 +280,11 @@ def _json_type(value: Any) -> str:
             dict: "an object", type(None): "null"}.get(type(value), type(value).__name__)
 
 
-def _field_name(key: str) -> str:
-    """An unknown field's name as shown: as given when plain, else quoted, control characters escaped."""
-    return _clip(key if _PLAIN_NAME.fullmatch(key) else repr(key))
+def field_label(key: str) -> str:
+    """A field's name as shown: as given when plain, else quoted, control characters escaped."""
+    return clip(key if _PLAIN_NAME.fullmatch(key) else repr(key))
 
 
-def _clip(text: str, limit: int = 60) -> str:
+def clip(text: str, limit: int = 60) -> str:
+    """`text`, cut to `limit` characters with an ellipsis."""
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -3,13 +3,20 @@ from __future__ import annotations
 
 from datetime import date
 
+from ledger.characters import escaped
+
 
 class LedgerError(Exception):
-    """Root of every error the ledger raises on purpose; its message is one line for a user."""
+    """Root of every error the ledger raises on purpose; its message is one line for a user.
+
+    Whatever a message quotes (a name from a file, a row from an old ledger), control and bidirectional
+    characters in it are escaped, so that it stays one line that reads as written.
+    """
 
     exit_code = 1
 
     def __init__(self, message: str) -> None:
+        message = escaped(message)
         super().__init__(message)
         self.message = message
 

@@ -21,7 +21,7 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import Mapper, StoredEvent
-from eventsourcing.utils import get_topic, resolve_topic
+from eventsourcing.utils import TopicError, get_topic, resolve_topic
 
 from ledger.aggregate import Subject
 from ledger.events import Decided, event_kwargs
@@ -29,6 +29,9 @@ from ledger.facts import Fact
 from ledger.storage.transcoder import to_jsonable
 
 CACHE_SIZE = 256
+# what decoding a stored event that was changed outside the ledger can raise: a topic naming no class, bytes
+# that are not msgpack (or not the cipher's), a state without the fields of its event
+UNREADABLE = (TopicError, ValueError, TypeError, KeyError, AttributeError, IndexError, ArithmeticError)
 
 
 @dataclass
@@ -166,6 +169,28 @@ class SubjectLoader:
                 and subject.version - since >= self.interval):
             snapshots.put([Snapshot.take(subject)])
         return subject
+
+    def snapshot_damage(self, agg_id: UUID) -> str | None:
+        """`snapshot v100: …` when the latest snapshot of a stream cannot be read or is not the replay of its
+        events up to its version; None when it is, or when there is none."""
+        snapshots = self.app.snapshots
+        if snapshots is None:
+            return None
+        try:
+            found: list[Any] = list(snapshots.get(agg_id, desc=True, limit=1))
+            if not found:
+                return None
+            version = found[0].originator_version
+            kept = found[0].mutate(None)
+        except (TopicError, *UNREADABLE):  # the library's MapperDeserialisationError is a ValueError
+            return "its latest snapshot cannot be read"
+        replayed: Any = None
+        events: Iterable[Any] = self.app.events.get(agg_id, lte=version)
+        for event in events:
+            replayed = event.mutate(replayed)
+        if replayed is None or getattr(kept, "facts", None) != replayed.facts:
+            return f"snapshot v{version}: not the replay of its events"
+        return None
 
 
 def _advanced(cached: Subject, events: list[Any]) -> Subject:

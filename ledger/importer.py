@@ -4,19 +4,20 @@ Shared by `import FILE` and the `record TYPE` commands.
 """
 from __future__ import annotations
 
-import json
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any, Protocol
+from typing import Protocol
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, InterfaceError, InternalError, OperationalError
 
 from ledger.aggregate import Subject
-from ledger.decisions import Decision, content_hash, parse, with_id
+from ledger.characters import describe, find_unsafe
+from ledger.decisions import MAX_TEXT, Decision, content_hash, parse, with_id
 from ledger.errors import ConcurrencyError, InvalidDecision, LedgerError, RuleViolation, StorageError
 from ledger.fastpaths import PendingEvent
+from ledger.jsonlines import Line
 from ledger.references import check_references
 from ledger.storage.failures import is_contention, storage_failure
 from ledger.storage.url import Database
@@ -24,8 +25,6 @@ from ledger.workspace import Workspace
 
 BATCH = 2000
 ATTEMPTS = 6
-
-Line = tuple[int, Any]
 
 
 class Ledger(Protocol):
@@ -55,25 +54,25 @@ class ImportReport:
         return f"{verb} {self.recorded:,}, already recorded {self.already:,}, refused {self.refused:,}"
 
 
-def read_jsonl(stream: IO[str]) -> Iterator[Line]:
-    """(line number, parsed JSON or the InvalidDecision for a line that is not JSON); blank lines skipped."""
-    for number, text in enumerate(stream, start=1):
-        if not text.strip():
-            continue
-        try:
-            yield number, json.loads(text)
-        except (json.JSONDecodeError, RecursionError) as e:
-            problem = getattr(e, "msg", "too deeply nested")
-            yield number, InvalidDecision("(line)", f"not valid JSON ({problem}); each line must be one JSON object")
+def checked_actor(actor: str | None) -> str:
+    """The actor to store on every event, trimmed; refused when missing, too long or holding control characters."""
+    where = "pass --actor NAME or set CADRE_LEDGER_ACTOR"
+    if not actor or not actor.strip():
+        raise LedgerError(f"no actor: every write names who records it; {where}")
+    actor = actor.strip()
+    if len(actor) > MAX_TEXT:
+        raise LedgerError(f"actor: too long ({len(actor):,} characters; at most {MAX_TEXT}); {where}")
+    found = find_unsafe(actor)
+    if found:
+        raise LedgerError(f"actor: {describe(found)} from --actor or CADRE_LEDGER_ACTOR")
+    return actor
 
 
 class Importer:
     """Records decisions into a `CadreLedger`: checks, then saves in batches, retrying on conflicts."""
 
     def __init__(self, app: Ledger, actor: str | None) -> None:
-        if not actor or not actor.strip():
-            raise LedgerError("no actor: every write names who records it; pass --actor NAME or set CADRE_LEDGER_ACTOR")
-        self.app, self.actor = app, actor.strip()
+        self.app, self.actor = app, checked_actor(actor)
 
     def run(self, lines: Iterable[Line], *, dry_run: bool = False, skip_invalid: bool = False,
             progress: Callable[[int], None] | None = None) -> ImportReport:

@@ -16,7 +16,8 @@ from eventsourcing.persistence import Mapper
 
 from ledger.errors import IntegrityFailure, StorageError
 from ledger.facts import Fact
-from ledger.fastpaths import decode_state, event_class, fact_of
+from ledger.fastpaths import UNREADABLE, decode_state, event_class, fact_of
+from ledger.storage.failures import first_line
 from ledger.storage.session import Cursor, Session, pages
 
 
@@ -62,15 +63,19 @@ def replay_streams(session: Session, mapper: Mapper[UUID], *, joined: bool = Fal
         if current is not None and agg_id != current.originator_id:
             yield current
             current = None
-        data = _decoded(mapper, topic, state, agg_id, version, position)
-        if current is None:
-            if "originator_topic" not in data:
-                raise IntegrityFailure(f"the stream of the event at position {position} does not start with its "
-                                       f"first event (it starts at version {version}); run `cadre-ledger verify`")
-            subject = event_class(data["originator_topic"])
-            current = Replayed(agg_id, subject.subject_key, data["key"])
-        current.facts.append(fact_of(data, event_class(topic).decision_type, version, current.subject_key,
-                                     current.key))
+        try:
+            data = decode_state(mapper, topic, state, agg_id, version)
+            if current is None:
+                if "originator_topic" not in data:
+                    raise IntegrityFailure(f"the stream of the event at position {position} does not start with "
+                                           f"its first event (it starts at version {version}); run "
+                                           "`cadre-ledger verify`")
+                subject = event_class(data["originator_topic"])
+                current = Replayed(agg_id, subject.subject_key, data["key"])
+            current.facts.append(fact_of(data, event_class(topic).decision_type, version, current.subject_key,
+                                         current.key))
+        except UNREADABLE as error:
+            raise _unreadable(mapper, error, position, version, agg_id) from None
         current.positions.append(position)
         current.topics.append(topic)
         if joined:
@@ -79,18 +84,15 @@ def replay_streams(session: Session, mapper: Mapper[UUID], *, joined: bool = Fal
         yield current
 
 
-def _decoded(mapper: Mapper[UUID], topic: str, state: bytes, agg_id: UUID, version: int,
-             position: int) -> dict[str, Any]:
-    """An event's state, or a one-line error naming the event when it cannot be read."""
-    try:
-        return decode_state(mapper, topic, state, agg_id, version)
-    except Exception as error:  # noqa: BLE001 - whatever a damaged or foreign row raises, named in one line
-        if mapper.cipher is not None:
-            raise StorageError(f"the stored event at position {position} cannot be decrypted with "
-                               "CADRE_LEDGER_CIPHER_KEY: the key is not this ledger's, or the event was changed; "
-                               "check the key, then run `cadre-ledger verify --log-only`") from None
-        raise IntegrityFailure(f"the stored event at position {position} cannot be read ({type(error).__name__}): "
-                               "it was changed outside the ledger; run `cadre-ledger verify` to find it") from None
+def _unreadable(mapper: Mapper[UUID], error: BaseException, position: int, version: int,
+                agg_id: UUID) -> StorageError:
+    """The one-line error for an event that cannot be read: another key, or a row changed outside the ledger."""
+    where = f"the stored event at position {position} (v{version} of {agg_id})"
+    if mapper.cipher is not None:
+        return StorageError(f"cannot decrypt {where} with CADRE_LEDGER_CIPHER_KEY: the key is not this ledger's, "
+                            "or the event was changed; check the key, then run `cadre-ledger verify --log-only`")
+    return StorageError(f"cannot read {where}: {type(error).__name__}: {first_line(error)}; it was changed "
+                        "outside the ledger: run `cadre-ledger verify` to find every damaged position")
 
 
 def _rows(session: Session, joined: bool, within: Cursor | None) -> Iterator[tuple[Any, ...]]:

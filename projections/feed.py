@@ -12,7 +12,7 @@ from typing import Any
 
 from ledger.app import CadreLedger
 from ledger.events import COMMON_FIELDS, stream_id
-from ledger.fastpaths import decode_state, event_class
+from ledger.fastpaths import UNREADABLE, decode_state, event_class
 
 PAGE = 2000
 ENVELOPE_FIELDS = ("position", "id", "stream", "version", "type", "effective_on", "recorded_at", "actor", "data",
@@ -34,8 +34,13 @@ def envelopes(app: CadreLedger, after: int = 0, types: Sequence[str] = (), cadre
                                 *([stream] if stream else []), page])
             rows = c.raw.fetchall()
         for pos, version, topic, state, stream_name, event_hash in rows:
-            data = decode_state(mapper, topic, state, stream_id(stream_name), version, for_json=True)
-            yield envelope(pos, version, topic, data, stream_name, event_hash)
+            try:
+                data = decode_state(mapper, topic, state, stream_id(stream_name), version, for_json=True)
+                item = envelope(pos, version, topic, data, stream_name, event_hash)
+            except UNREADABLE as error:
+                raise app.unreadable(f"the stored event at position {pos} (v{version} of {stream_name})",
+                                     error) from None
+            yield item
         if len(rows) < page:
             return
         position = rows[-1][0]

@@ -124,7 +124,8 @@ class Reader:
         facts = self.app.facts(Cadre, cadre, at)
         posts = named_posts(facts, lambda post: self.app.post_info(post, at))
         handovers = [{k: h.get(k) for k in HANDOVER_SUMMARY} for h in self.cadre_handovers(cadre, as_of, at)]
-        return compose_status(facts, as_of, moment, posts=posts, handovers=handovers)
+        with self.app.reading(Cadre.id_for(cadre), f"cadre/{cadre}"):
+            return compose_status(facts, as_of, moment, posts=posts, handovers=handovers)
 
     def cadre_handovers(self, cadre: str, as_of: date, at: datetime | None = None) -> list[dict[str, Any]]:
         """The handovers a cadre is party to, as outgoing or incoming leader (posts found via the read models)."""

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from ledger.characters import escaped, json_escaped
 from ledger.storage.transcoder import to_jsonable
 
 # Labels for `show --lang zh` and table headers.
@@ -28,8 +29,15 @@ ZH: dict[str, str] = {
 
 
 def dumps(value: Any, indent: int | None = 2) -> str:
-    """JSON text (UTF-8, Chinese unescaped); dates, datetimes and Decimals as strings."""
-    return json.dumps(value, ensure_ascii=False, indent=indent, default=_json_default)
+    """JSON text (UTF-8, Chinese unescaped; control and bidirectional characters as \\u escapes); dates,
+    datetimes and Decimals as strings."""
+    return json_escaped(json.dumps(value, ensure_ascii=False, indent=indent, default=_json_default))
+
+
+def printable(text: str, multiline: bool = False) -> str:
+    """`text` with control (C0, DEL, C1) and bidirectional characters escaped as `\\x1b`, `\\u202e`, `\\n`:
+    what older data holds never reaches a terminal raw. With `multiline`, newlines and tabs are kept."""
+    return escaped(text, multiline)
 
 
 def _json_default(value: Any) -> Any:
@@ -44,17 +52,17 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def cell(value: Any) -> str:
-    """One table or CSV cell."""
+def cell(value: Any, multiline: bool = False) -> str:
+    """One table or CSV cell, printable (a CSV cell keeps its newlines and tabs: `multiline`)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, (list, tuple)):
-        return ", ".join(cell(v) for v in value)
+        return ", ".join(cell(v, multiline) for v in value)
     if isinstance(value, Mapping):
-        return json.dumps(to_jsonable(value), ensure_ascii=False, separators=(",", ":"))
-    return str(to_jsonable(value))
+        return printable(json.dumps(to_jsonable(value), ensure_ascii=False, separators=(",", ":")), multiline)
+    return printable(str(to_jsonable(value)), multiline)
 
 
 def to_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None) -> str:
@@ -64,7 +72,7 @@ def to_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = No
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([cell(row.get(c)) for c in columns])
+        writer.writerow([cell(row.get(c), multiline=True) for c in columns])
     return out.getvalue()
 
 

@@ -17,6 +17,7 @@ from ledger.errors import ProjectionConflict
 from ledger.facts import named_posts
 from ledger.replay import replay_streams
 from ledger.storage.session import Cursor, Session
+from ledger.subjects import SUBJECTS
 from projections.derive import Rows, cadre_rows, post_rows, unit_rows
 from projections.tables import SUBJECT_TABLES, TABLES
 
@@ -36,11 +37,12 @@ def position(c: Cursor) -> int:
 def rows_for(app: CadreLedger, subject: Any) -> Rows:
     """The rows of one subject, from its facts."""
     kind = subject.subject_key
-    if kind == "cadre":
-        return cadre_rows(subject.facts, named_posts(subject.facts, app.post_info), with_names=not app.encrypted)
-    if kind == "post":
-        return post_rows(subject.facts)
-    return unit_rows(subject.facts)
+    with app.reading(SUBJECTS[kind].id_for(subject.key), f"{kind}/{subject.key}"):
+        if kind == "cadre":
+            return cadre_rows(subject.facts, named_posts(subject.facts, app.post_info), with_names=not app.encrypted)
+        if kind == "post":
+            return post_rows(subject.facts)
+        return unit_rows(subject.facts)
 
 
 def subject_keys(subject: Any) -> dict[str, str]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -15,9 +16,17 @@ SIGNING_KEY_ENV = "CADRE_LEDGER_SIGNING_KEY"
 
 
 def generate_keypair(private_path: str | Path, public_path: str | Path) -> str:
-    """Write a new Ed25519 key pair as PEM (private file mode 0600); return the key's fingerprint."""
-    for path in (private_path, public_path):
-        if Path(path).exists():
+    """Write a new Ed25519 key pair as PEM (private file mode 0600), both files or neither; return its fingerprint.
+
+    Missing directories are created (the private key's with mode 0700); each key is written to a temporary file
+    beside its target, then both are moved into place; an existing file is never overwritten."""
+    private, public = Path(private_path), Path(public_path)
+    if os.path.abspath(private) == os.path.abspath(public):
+        raise UnusableInput(f"--private and --public both name {private}; give each key its own file")
+    for path in (private, public):
+        if path.is_dir():
+            raise UnusableInput(f"{path} is a directory; name a key file inside it, e.g. {path / 'cadre-ledger.key'}")
+        if path.exists() or path.is_symlink():
             raise UnusableInput(f"{path} already exists; choose another path or remove it first")
     key = Ed25519PrivateKey.generate()
     private_pem = key.private_bytes(
@@ -26,12 +35,75 @@ def generate_keypair(private_path: str | Path, public_path: str | Path) -> str:
     public_pem = key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
-    fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        out.write(private_pem)
-    os.chmod(private_path, 0o600)
-    Path(public_path).write_bytes(public_pem)
+    _write_both([(private, private_pem, 0o600), (public, public_pem, 0o644)])
     return fingerprint(key.public_key())
+
+
+def _write_both(files: list[tuple[Path, bytes, int]]) -> None:
+    """Write every file or none: temporary files first, then each moved into place (rolled back on failure)."""
+    temps: list[Path] = []
+    placed: list[Path] = []
+    done = False
+    try:
+        for path, _, mode in files:
+            _make_directory(path.parent, 0o700 if mode == 0o600 else 0o755)
+        for path, data, mode in files:
+            temps.append(_temporary(path, data, mode))
+        for (path, _, _), temp in zip(files, temps):
+            _place(temp, path)
+            placed.append(path)
+        done = True
+    except OSError as error:
+        where = error.filename if error.filename is not None else files[len(placed)][0]
+        raise UnusableInput(f"cannot write {where}: {error.strerror or error}; no key was written") from None
+    finally:
+        for temp in temps:
+            temp.unlink(missing_ok=True)
+        if not done:
+            for path in placed:
+                path.unlink(missing_ok=True)
+
+
+def _make_directory(directory: Path, mode: int) -> None:
+    """Create a missing output directory (and its parents); one that cannot be made is unusable input."""
+    if directory.is_dir():
+        return
+    try:
+        directory.mkdir(mode=mode, parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise UnusableInput(f"cannot create the directory {directory}: a file is in the way (part of the path is a "
+                            "file, not a directory); choose another path") from None
+    except OSError as error:
+        raise UnusableInput(f"cannot create the directory {directory}: {error.strerror or error}; "
+                            "create it, or choose another path") from None
+
+
+def _temporary(path: Path, data: bytes, mode: int) -> Path:
+    """A temporary file beside `path` holding `data`, flushed to disk."""
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temp = Path(name)
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+    except OSError:
+        temp.unlink(missing_ok=True)
+        raise
+    return temp
+
+
+def _place(temp: Path, path: Path) -> None:
+    """Move `temp` to `path`, never replacing a file that appeared there meanwhile."""
+    try:
+        os.link(temp, path)  # fails when `path` exists
+    except FileExistsError:
+        raise UnusableInput(f"{path} already exists; choose another path or remove it first") from None
+    except OSError:  # a file system without hard links (a FAT removable medium)
+        if path.exists():
+            raise UnusableInput(f"{path} already exists; choose another path or remove it first") from None
+        os.replace(temp, path)
 
 
 def load_private_key(path: str | Path) -> Ed25519PrivateKey:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,6 +17,9 @@ ACCEPTED = (
     "a file path (cadre-ledger.db), sqlite:///path/to/file.db, "
     "or postgresql://user:password@host:port/dbname[?schema=name]"
 )
+
+MAX_IDENTIFIER = 63  # bytes: PostgreSQL cuts longer names
+_IDENTIFIER = re.compile(r"[^\W\d]\w*")
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,10 @@ def parse_url(url: str | None) -> Database:
     url = url or os.environ.get("CADRE_LEDGER_DB") or DEFAULT_DB
     if "://" not in url:
         return _sqlite(url)
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:  # an unclosed [ of an IPv6 host
+        raise StorageError(f"the database URL cannot be read ({error}); accepted: {ACCEPTED}") from None
     if parts.scheme == "sqlite":
         if parts.netloc:
             raise StorageError(f"sqlite URLs have three slashes (sqlite:///path/to/file.db); accepted: {ACCEPTED}")
@@ -102,16 +109,28 @@ def parse_url(url: str | None) -> Database:
         dbname = unquote(parts.path.lstrip("/"))
         if not parts.hostname or not dbname:
             raise StorageError(f"a PostgreSQL URL needs a host and a database name; accepted: {ACCEPTED}")
-        query = parse_qs(parts.query)
+        query = parse_qs(parts.query, keep_blank_values=True)
         unknown = set(query) - {"schema"}
         if unknown:
             raise StorageError(f"unknown URL parameter {sorted(unknown)[0]!r}; only ?schema=name is accepted")
-        schema = query.get("schema", ["public"])[0]
+        schema = _schema(query.get("schema", ["public"]))
         return Database(
             "postgresql", host=parts.hostname, port=port, user=unquote(parts.username or ""),
             password=unquote(parts.password or ""), dbname=dbname, schema=schema,
         )
     raise StorageError(f"unknown database URL scheme {parts.scheme!r}; accepted: {ACCEPTED}")
+
+
+def _schema(values: list[str]) -> str:
+    """The PostgreSQL schema of `?schema=`: one plain identifier, exactly as it is named in the database."""
+    if len(values) != 1:
+        raise StorageError("the URL gives ?schema= more than once; give it once, e.g. ?schema=hubei")
+    schema = values[0]
+    if not _IDENTIFIER.fullmatch(schema) or len(schema.encode()) > MAX_IDENTIFIER:
+        raise StorageError(f"the URL's schema {schema!r} is not a valid PostgreSQL schema name: use 1–"
+                           f"{MAX_IDENTIFIER} letters, digits or underscores, starting with a letter or underscore, "
+                           "with no spaces or quotes (e.g. ?schema=hubei)")
+    return schema
 
 
 def _sqlite(path: str) -> Database:

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from cli import cli
 from ledger.app import CadreLedger
 from ledger.examples import EXAMPLES
-from ledger.importer import read_jsonl
 from ledger.integrity.front import verify_ledger
+from ledger.jsonlines import read_jsonl
 from tests.reliability.hostile import hostile_line
 from tests.reliability.support import soak
 
@@ -63,8 +63,9 @@ def test_every_hostile_line_is_refused_alone_naming_its_line_and_field_and_nothi
     @given(st.lists(hostile_line(), min_size=BATCH, max_size=BATCH))
     def check(batch):
         text = "\n".join(line for line, _ in batch) + "\n"
+        lines = list(read_jsonl(io.BytesIO(text.encode("utf-8"))))
 
-        report = populated.import_lines(list(read_jsonl(io.StringIO(text))), "fuzzer", skip_invalid=True)
+        report = populated.import_lines(lines, "fuzzer", skip_invalid=True)
 
         assert (report.recorded, report.refused) == (0, len(batch))
         for number, (field, problem) in refusals(report, batch).items():

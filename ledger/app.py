@@ -19,7 +19,7 @@ from ledger.cadre import Cadre
 from ledger.errors import NotFound, StorageError
 from ledger.events import decision_of
 from ledger.facts import Fact, known_at
-from ledger.fastpaths import PendingEvent, SubjectLoader, encode
+from ledger.fastpaths import UNREADABLE, PendingEvent, SubjectLoader, decode_state, encode, event_class, fact_of
 from ledger.importer import Importer, ImportReport, Line
 from ledger.integrity.sealing import RECORDER_TOPICS
 from ledger.post import LeadershipPost
@@ -172,14 +172,27 @@ class CadreLedger(Application):
         """Every event of one stream in recorded order, as plain rows (with `verified` when asked)."""
         kind, key = next((k, v) for k, v in (("cadre", cadre), ("post", post), ("unit", unit)) if v is not None)
         cls = SUBJECTS[kind]
-        rows = [history_row(f, kind) for f in self.facts(cls, key, at)]
-        if verify:
-            from ledger.integrity.front import verify_stream
+        if not verify:
+            return [history_row(f, kind) for f in self.facts(cls, key, at)]
+        from ledger.integrity.front import verify_stream
 
-            marks = verify_stream(self.session, cls.id_for(key))
-            for row in rows:
-                row["verified"] = marks.get(row["seq"], "missing seal")
-        return rows
+        self.facts(cls, key, at)  # the same NotFound as without --verify
+        marks = verify_stream(self.session, cls.id_for(key))
+        rows = []
+        agg_id = cls.id_for(key)
+        for stored in self.recorder.select_events(agg_id):  # the events alone: no snapshot, no gap check
+            try:
+                state = decode_state(self.mapper, stored.topic, stored.state, agg_id, stored.originator_version)
+                fact = fact_of(state, event_class(stored.topic).decision_type, stored.originator_version, kind, key)
+            except UNREADABLE:
+                fact = None
+            if fact is None or at is None or fact["recorded_at"] <= at:
+                row = history_row(fact, kind) if fact else _blank_row(stored.originator_version)
+                rows.append({**row, "verified": marks.get(stored.originator_version, "missing seal")})
+        shown = {row["seq"] for row in rows}
+        rows += [{**_blank_row(version), "verified": mark} for version, mark in marks.items()
+                 if version not in shown and mark == "MISSING"]
+        return sorted(rows, key=lambda row: row["seq"])
 
     def post_info(self, post: str, at: datetime | None = None) -> dict[str, Any] | None:
         """A registered post's register fields, or None."""
@@ -223,6 +236,12 @@ def history_row(fact: Fact, subject_key: str) -> dict[str, Any]:
         "recorded_at": fact["recorded_at"], "actor": fact["actor"],
         "decision": decision_of(fact, subject_key),
     }
+
+
+def _blank_row(version: int) -> dict[str, Any]:
+    """A history row for a version whose event is gone or cannot be read."""
+    return {"seq": version, "id": None, "type": None, "effective_on": None, "recorded_at": None, "actor": None,
+            "decision": {}}
 
 
 def cipher_settings() -> dict[str, str]:

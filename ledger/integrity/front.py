@@ -11,7 +11,7 @@ from uuid import UUID
 
 from ledger.errors import IntegrityFailure, NotFound, UnusableInput
 from ledger.integrity.checkpoints import load_checkpoint, make_checkpoint, verify_checkpoint
-from ledger.integrity.hashes import sealed_hash
+from ledger.integrity.hashes import event_hash_2_of_digest, sealed_hash
 from ledger.integrity.keys import load_public_key, signing_key
 from ledger.integrity.proofs import make_inclusion_proof_doc
 from ledger.integrity.stored_tree import Seal, current_head, prove_inclusion
@@ -65,6 +65,9 @@ def prove(session: Session, decision_id: str, checkpoint_path: str | None = None
         leaf = _leaf(c, session, decision_id, position, seal)
     if seal.leaf_index >= tree_size:
         raise UnusableInput(f"decision {decision_id} was recorded after the checkpoint; make a newer checkpoint")
+    if leaf["format"] == 2 and _leaf_hash(leaf) != seal.event_hash:
+        raise IntegrityFailure(f"the decision index puts decision {decision_id} at position {position}, but the "
+                               "event sealed there is another: the index was changed; run `cadre-ledger verify`")
     return make_inclusion_proof_doc(leaf, seal.event_hash, seal.leaf_index, tree_size, path, root, checkpoint=cp,
                                     consistency_path=[] if cp else None)
 
@@ -81,6 +84,13 @@ def _leaf(c: Any, session: Session, decision_id: str, position: int, seal: Seal)
             "originator_id": seal.originator_id, "version": seal.originator_version, "topic": topic,
             "recorded_at": seal.recorded_at, "content_hash": content_hash,
             "state_sha256": hashlib.sha256(bytes(state)).hexdigest()}
+
+
+def _leaf_hash(leaf: dict[str, Any]) -> bytes:
+    """The event hash a format-2 leaf is made of."""
+    return event_hash_2_of_digest(leaf["position"], leaf["originator_id"], leaf["version"], leaf["topic"],
+                                  bytes.fromhex(leaf["state_sha256"]), leaf["decision_id"], leaf["content_hash"],
+                                  leaf["recorded_at"])
 
 
 def verify_stream(session: Session, aggregate_id: UUID) -> dict[int, str]:

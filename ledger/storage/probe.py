@@ -40,6 +40,9 @@ def _probe_sqlite(db: Database) -> Access:
     if not path.exists():
         raise StorageError(f"no ledger at {db.path}: there is no such file; check the path ({CREATED_BY})")
     absolute = quote(str(path.resolve()))
+    if not _in_wal_mode(path):  # opening it to write would convert it: read it as it stands
+        return Access(False, f"{db.path} is in rollback-journal mode (an earlier release's); the next write "
+                             "converts it", f"file:{absolute}?mode=ro&immutable=1")
     writable = _writable(path.resolve())
     for uri in (f"file:{absolute}?mode=ro", f"file:{absolute}?mode=ro&immutable=1"):
         try:
@@ -57,6 +60,14 @@ def _probe_sqlite(db: Database) -> Access:
     if writable:
         return Access(True)
     return Access(False, f"{db.path} is read-only", uri)
+
+
+def _in_wal_mode(path: Path) -> bool:
+    """Whether a SQLite file is in WAL mode (its header's read and write versions are 2); a file too short
+    to have a header is left to SQLite to judge."""
+    with open(path, "rb") as file:
+        header = file.read(20)
+    return len(header) < 20 or header[18:20] == b"\x02\x02"
 
 
 def _writable(path: Path) -> bool:

@@ -1,7 +1,7 @@
-"""The report an organisation department reads first (the demo's output), as plain data."""
+"""The report an organisation department reads first (the demo's output and `dashboard`), as plain data."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from projections.reader import Reader
@@ -9,29 +9,38 @@ from projections.reader import Reader
 HORIZON_DAYS = 90
 
 
-def first_report(reader: Reader, as_of: date, integrity: dict[str, Any]) -> dict[str, Any]:
+def first_report(reader: Reader, as_of: date, integrity: dict[str, Any], unit: str | None = None,
+                 at: datetime | None = None) -> dict[str, Any]:
     """Restrictions ending within 90 days, triggers awaiting determination, overdue handovers and inquiry
-    replies, audit findings, and the integrity result — all as of `as_of`."""
-    models = reader
-    expiring = models.list_cadres(as_of, expiring_within=HORIZON_DAYS)
-    flagged = models.list_cadres(as_of, flagged=True)
+    replies, audit findings (the latest first), and the integrity result — all as of `as_of`, for the whole
+    ledger or one unit, as known at `at`."""
+    tables = reader.tables(as_of, at)
+    cadres = reader.list_cadres(as_of, at, unit=unit, tables=tables)
+    members = {row["cadre"] for row in cadres}
+    expiring = reader.list_cadres(as_of, at, expiring_within=HORIZON_DAYS, unit=unit, tables=tables)
+    flagged = reader.list_cadres(as_of, at, flagged=True, unit=unit, tables=tables)
     flags = []
     for row in flagged:
-        for flag in reader.status(row["cadre"], as_of)["flags"]:
+        for flag in reader.status(row["cadre"], as_of, at)["flags"]:
             if flag["determination"] is None and flag["raised_on"] <= as_of:
                 flags.append({"cadre": row["cadre"], "name": row["name"], **flag})
-    findings = models.findings(as_of)
+    handovers = reader.handovers(as_of, at, unit=unit, tables=tables)
+    posts = {h["post"] for h in handovers}
+    findings = [f for f in reader.findings(as_of, at, tables=tables)
+                if unit is None or f["cadre"] in members or f["post"] in posts]
+    findings.sort(key=lambda f: (f["raised_on"], f["kind"], f["source"]), reverse=True)
     by_kind: dict[str, int] = {}
     for f in findings:
         by_kind[f["kind"]] = by_kind.get(f["kind"], 0) + 1
     return {
         "as_of": as_of,
-        "cadres": len(models.list_cadres(as_of)),
-        "not_promotable": len(models.list_cadres(as_of, not_promotable=True)),
+        "unit": unit,
+        "cadres": len(cadres),
+        "not_promotable": sum(1 for row in cadres if not row["promotable"]),
         "expiring": expiring,
         "flags_awaiting_determination": flags,
-        "overdue_handovers": models.handovers(as_of, status="overdue"),
-        "overdue_inquiries": reader.reports(as_of, which="overdue"),
+        "overdue_handovers": [h for h in handovers if h["status"] == "overdue"],
+        "overdue_inquiries": [r for r in reader.reports(as_of, at, "overdue") if unit is None or r["cadre"] in members],
         "findings_by_kind": by_kind,
         "findings": findings,
         "integrity": integrity,

@@ -1135,7 +1135,8 @@ def projections(env: Env, output: Output) -> None:
     Example:
       cadre-ledger projections
     """
-    output.rows(env.reader.positions(), ["name", "table", "rows", "position", "log_head", "lag"])
+    output.rows(env.reader.positions(), ["name", "table", "rows", "position", "log_head", "lag"],
+                section="projections")
 
 
 @cli.command(context_settings=CONTEXT, epilog=EXIT_CODES)

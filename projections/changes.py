@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from ledger.facts import Fact
+from ledger.rules.bars import is_promotion_barred
 from ledger.rules.status import compute_status
 
 CHANGE_COLUMNS = ("cadre", "on", "change", "source", "before", "after")
@@ -72,7 +73,7 @@ def _diff(cadre: str, day: date, old: Mapping[str, Any], new: Mapping[str, Any],
     rows = [row("restriction-ended", r["source"], r["kind"], None) for r in ended]
     rows += [row("restriction-started", r["source"], None, r["kind"]) for r in started]
     if old["promotable"] != new["promotable"]:
-        cause = [r for r in (ended if new["promotable"] else started) if "promotion" in r["bars"]]
+        cause = [r for r in (ended if new["promotable"] else started) if is_promotion_barred(r["bars"])]
         rows.append(row("promotable", cause[0]["source"] if cause else None, old["promotable"], new["promotable"]))
     flags = {(f["trigger"], str(f["basis"])): f for f in old["flags"]}
     for flag in new["flags"]:

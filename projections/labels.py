@@ -75,10 +75,16 @@ SECTION_GROUPS: dict[tuple[str, str], str] = {
 _TOKEN = re.compile(r"(?<![\w-])[a-z][a-z0-9]*(?:-[a-z0-9]+)*(?![\w-])")
 
 
-def label(key: str, lang: str = "en") -> str:
+# (section, key) -> Chinese label where a key means something else there.
+SECTION_LABELS: dict[tuple[str, str], str] = {("projections", "name"): "报表", ("projections", "position"): "已处理位置"}
+
+
+def label(key: str, lang: str = "en", section: str | None = None) -> str:
     """The label of a key: the key itself in English, its Chinese label in Chinese."""
     if lang != "zh":
         return key
+    if (section or "", key) in SECTION_LABELS:
+        return SECTION_LABELS[(section or "", key)]
     if key in ZH_COLUMN_TERMS:
         return vocab.display(key, group="columns")
     return LABELS.get(key, key)

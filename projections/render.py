@@ -115,7 +115,7 @@ def to_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = 
     unless the view is wide."""
     view = view or View()
     columns = list(columns or _columns(rows))
-    heads = [label(c, view.lang) for c in columns]
+    heads = [label(c, view.lang, section) for c in columns]
     cells = [[_fit(value(c, row.get(c), view.lang, section), view) for c in columns] for row in rows]
     widths = [max([width(h), *(width(r[i]) for r in cells)]) for i, h in enumerate(heads)]
     lines = [view.paint("  ".join(pad(h, w) for h, w in zip(heads, widths)).rstrip(), "title")]

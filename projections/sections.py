@@ -17,15 +17,18 @@ HIDDEN_LISTS = frozenset({"timeline", "reuse_candidates"})
 REPEATED = frozenset({"cadre"})
 
 
-def to_sections(doc: Mapping[str, Any], view: View | None = None) -> str:
-    """A document as a readable block: labelled single values, then one titled table per non-empty list."""
+def to_sections(doc: Mapping[str, Any], view: View | None = None, section: str | None = None,
+                quiet: bool = False) -> str:
+    """A document as a readable block: labelled single values, then one titled table per non-empty list.
+
+    `section` names what the document is (for its value terms); `quiet` leaves out empty single values too."""
     view = view or View()
     doc = _marked(doc)
-    scalars = [(k, v) for k, v in doc.items()
-               if not isinstance(v, (list, tuple, Mapping)) and not (k in QUIET_SCALARS and v is None)]
+    scalars = [(k, v) for k, v in doc.items() if not isinstance(v, (list, tuple, Mapping))
+               and not ((k in QUIET_SCALARS or quiet and not view.all) and v is None)]
     labels = {k: label(k, view.lang) for k, _ in scalars}
     span = max((width(t) for t in labels.values()), default=0)
-    out = [f"{pad(labels[k], span)}  {scalar(k, v, view.lang)}" for k, v in scalars]
+    out = [f"{pad(labels[k], span)}  {_single(k, v, view.lang, section)}" for k, v in scalars]
     for key, rows in doc.items():
         if not isinstance(rows, (list, tuple)) or key in HIDDEN_LISTS or (not rows and not view.all):
             continue
@@ -33,6 +36,10 @@ def to_sections(doc: Mapping[str, Any], view: View | None = None) -> str:
         out.append(view.paint(f"{label(key, view.lang)}{'：' if view.lang == 'zh' else ':'}", "title"))
         out.append(indented(section_table(key, list(rows), view)))
     return "\n".join(out)
+
+
+def _single(key: str, raw: Any, lang: str, section: str | None) -> str:
+    return scalar(key, raw, lang) if raw is None or section is None else value(key, raw, lang, section)
 
 
 def section_table(key: str, rows: Sequence[Any], view: View) -> str:
@@ -69,7 +76,7 @@ def handover_text(record: Mapping[str, Any], view: View | None = None) -> str:
     view = view or View()
     head = {k: v for k, v in record.items() if not isinstance(v, (list, dict))}
     head["supervisors"] = record.get("supervisors") or None
-    out = [to_sections(head, view)]
+    out = [to_sections(head, view, section="handovers", quiet=True)]
     for category, items in record["items_by_category"].items():
         title = f"{label('items_by_category', view.lang)}: {value('category', category, view.lang, 'items')}"
         out += ["", view.paint(title, "title"),

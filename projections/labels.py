@@ -76,7 +76,9 @@ _TOKEN = re.compile(r"(?<![\w-])[a-z][a-z0-9]*(?:-[a-z0-9]+)*(?![\w-])")
 
 
 # (section, key) -> Chinese label where a key means something else there.
-SECTION_LABELS: dict[tuple[str, str], str] = {("projections", "name"): "报表", ("projections", "position"): "已处理位置"}
+SECTION_LABELS: dict[tuple[str, str], str] = {
+    ("projections", "name"): "报表", ("projections", "position"): "已处理位置",
+}
 
 
 def label(key: str, lang: str = "en", section: str | None = None) -> str:

@@ -25,7 +25,7 @@ def to_sections(doc: Mapping[str, Any], view: View | None = None, section: str |
     view = view or View()
     doc = _marked(doc)
     scalars = [(k, v) for k, v in doc.items() if not isinstance(v, (list, tuple, Mapping))
-               and not ((k in QUIET_SCALARS or quiet and not view.all) and v is None)]
+               and not ((k in QUIET_SCALARS or (quiet and not view.all)) and v is None)]
     labels = {k: label(k, view.lang) for k, _ in scalars}
     span = max((width(t) for t in labels.values()), default=0)
     out = [f"{pad(labels[k], span)}  {_single(k, v, view.lang, section)}" for k, v in scalars]

@@ -218,7 +218,7 @@ class StagedBar:
         self.finish()
         if total > 0:
             self.bar = click.progressbar(length=total, label=f"{label:<10}", file=sys.stderr, show_pos=True,
-                                         show_eta=True)
+                                         show_percent=True, show_eta=True)
             self.bar.__enter__()
 
     def __call__(self, steps: int) -> None:

@@ -61,8 +61,9 @@ def test_record_help_explains_each_option_in_words_with_its_chinese_name_and_an_
     assessment = run("record", "assessment", "--help").stdout
 
     flat = " ".join(sanction.split())
-    assert "新职务. The post held after the dismissal (title). Required when --kind is post-dismissal; " \
-           "refused otherwise." in flat
+    wanted = ("新职务. The post held after the dismissal (title). Required when --kind is post-dismissal; "
+              "refused otherwise.")
+    assert wanted in flat
     assert "excellent 优秀" in " ".join(assessment.split()) and "Example: --grade" in assessment
     assert "optional." not in flat and "ident," not in flat
 

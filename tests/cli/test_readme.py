@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 import uuid
@@ -72,9 +73,12 @@ def test_every_readme_example_runs_as_written_on_the_default_demo(tmp_path, post
             if postgres_url is None:
                 continue
             line = re.sub(r"postgresql://\S+", postgres_url, line)
+        ran += 1
+        if "until Ctrl-C" in line:
+            failures += _runs_until_interrupted(line, tmp_path, env)
+            continue
         done = subprocess.run(["bash", "-c", line], cwd=tmp_path, env=env, capture_output=True, text=True,
                               timeout=600)
-        ran += 1
         if done.returncode != expected_exit(line):
             failures.append(f"{line}\n  exit {done.returncode}: {done.stderr.strip()[-300:]}")
         elif expected_exit(line) == 1 and not done.stderr.startswith("error: "):
@@ -82,3 +86,19 @@ def test_every_readme_example_runs_as_written_on_the_default_demo(tmp_path, post
 
     assert failures == []
     assert ran > 50
+
+
+def _runs_until_interrupted(line: str, where: Path, env: dict[str, str]) -> list[str]:
+    """Run a line that streams until Ctrl-C for a few seconds, interrupt it, and check that it wrote something."""
+    before = sum(f.stat().st_size for f in where.iterdir() if f.is_file())
+    process = subprocess.Popen(["bash", "-c", line], cwd=where, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        process.wait(timeout=8)
+        said = process.stderr.read() if process.stderr else ""
+        return [f"{line}\n  stopped by itself (exit {process.returncode}): {said}"]
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=30)
+    after = sum(f.stat().st_size for f in where.iterdir() if f.is_file())
+    return [] if after > before else [f"{line}\n  wrote nothing in 8 seconds"]

@@ -405,11 +405,13 @@ def import_cmd(env: Env, file: Any, dry_run: bool, skip_invalid: bool, view: Vie
     with progress_bar(_count_lines(file), "reading") as bar:
         lines = counted(read_jsonl(file), bar)  # streamed: the file is never held in memory as text or raw JSON
         report = env.ledger.import_lines(lines, actor, dry_run=dry_run, skip_invalid=skip_invalid, progress=bar)
+    red = colour_on(sys.stderr)
     for message in report.errors:
-        Refused(message).show()
+        click.echo(paint(message, "bad") if red else message, err=True)
     click.echo(messages.import_summary(report.recorded, report.already, report.refused, dry_run, view.lang))
     if report.errors and not skip_invalid:
-        Refused("nothing was written: fix the lines above, or use --skip-invalid to write the valid ones").show()
+        click.echo("nothing was written: fix the lines above, or use --skip-invalid to write the valid ones",
+                   err=True)
         sys.exit(1)
 
 

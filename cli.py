@@ -5,24 +5,18 @@ import functools
 import io
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from ledger.errors import LedgerError, UnusableInput
-from projections.render import (
-    dumps,
-    fields_line,
-    format_first_report,
-    format_handover_record,
-    to_csv,
-    to_sections,
-    to_table,
-)
+from ledger.errors import LedgerError, NotFound, UnusableInput
+from projections import messages
+from projections.render import View, dumps, plain, to_csv, to_table
 
 if TYPE_CHECKING:
     from ledger.app import CadreLedger
@@ -37,6 +31,13 @@ except (ImportError, KeyError):  # pragma: no cover - no tz database on the mach
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 110}
 READ_MODELS = ("all", "cadres", "restrictions", "flags", "pool", "findings", "reports", "handovers", "cases")
+EXIT_CODES = ("Exit codes: 0 done; 1 refused (a rule, a decision's content including its --on, a cadre, post, "
+              "unit or case not in the ledger); 2 unusable invocation (a bad option value such as --as-of, a bad "
+              "database URL, an unreadable file, a missing key or actor); 3 internal error (a bug: nothing you "
+              "type should cause it; set CADRE_LEDGER_DEBUG=1 and report the traceback).")
+STYLES: dict[str, dict[str, Any]] = {"title": {"bold": True}, "bad": {"fg": "red", "bold": True},
+                                     "warn": {"fg": "yellow"}, "good": {"fg": "green"}, "dim": {"dim": True}}
+COLOUR = {"off": False}  # set by --no-color, read when an error is shown
 
 
 # --- shared option parsing -----------------------------------------------------------------------
@@ -45,13 +46,20 @@ def today_in_china() -> date:
     return datetime.now(CHINA).date()
 
 
-def parse_as_of(_ctx: Any, _param: Any, value: str | None) -> date:
-    if value is None:
-        return today_in_china()
+def parse_date(value: str) -> date:
+    """A YYYY-MM-DD option value, or a one-line usage error with the fix."""
     try:
         return date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD, e.g. 2026-03-09") from None
+
+
+def parse_as_of(_ctx: Any, _param: Any, value: str | None) -> date:
+    return today_in_china() if value is None else parse_date(value)
+
+
+def parse_day(_ctx: Any, _param: Any, value: str | None) -> date | None:
+    return None if value is None else parse_date(value)
 
 
 def parse_known_at(_ctx: Any, _param: Any, value: str | None) -> datetime | None:
@@ -66,34 +74,84 @@ def parse_known_at(_ctx: Any, _param: Any, value: str | None) -> datetime | None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+def parse_lang(_ctx: Any, _param: Any, value: str | None) -> str:
+    if value is None or not value.strip():
+        return "en"
+    lang = value.strip().lower().replace("_", "-")
+    if lang.startswith("zh"):
+        return "zh"
+    if lang.startswith("en"):
+        return "en"
+    raise click.BadParameter(f"{value!r} is not a language; use zh (中文) or en")
+
+
+def known_at_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--known-at (transaction time)."""
+    return click.option("--known-at", callback=parse_known_at, metavar="TIMESTAMP",
+                        help="What the ledger said at this moment (ISO 8601; naive = UTC), e.g. "
+                             "2025-08-01T00:00:00Z. Default: now.")(fn)
+
+
 def time_axes(fn: Callable[..., Any]) -> Callable[..., Any]:
     """--as-of (valid time) and --known-at (transaction time)."""
-    fn = click.option("--known-at", callback=parse_known_at, metavar="TIMESTAMP",
-                      help="What the ledger said at this moment (ISO 8601; naive = UTC). Default: now.")(fn)
+    fn = known_at_option(fn)
     return click.option("--as-of", callback=parse_as_of, metavar="DATE",
-                        help="The date the status is for (YYYY-MM-DD). Default: today in Asia/Shanghai.")(fn)
+                        help="The date the answer is for (YYYY-MM-DD), e.g. 2025-12-31. Default: today in "
+                             "Asia/Shanghai.")(fn)
 
 
-# --- output: every table, --json, --csv and --out the same way --------------------------------------
+# --- output for people: language, width, empty sections, colour -------------------------------------
+def colour_on(stream: Any) -> bool:
+    """Colour only on a terminal, unless NO_COLOR is set or --no-color was given."""
+    return not COLOUR["off"] and not os.environ.get("NO_COLOR") and bool(getattr(stream, "isatty", lambda: False)())
+
+
+def paint(text: str, role: str) -> str:
+    """`text` in the colour of its role (title, bad, warn, good, dim)."""
+    return click.style(text, **STYLES.get(role, {}))
+
+
+def people_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--lang, --wide, --all and --no-color, handed to the command as one `view: View`."""
+    @functools.wraps(fn)
+    def run(*args: Any, lang: str = "en", wide: bool = False, show_all: bool = False, no_color: bool = False,
+            **kwargs: Any) -> Any:
+        COLOUR["off"] = COLOUR["off"] or no_color
+        view = View(lang=lang, wide=wide, all=show_all, paint=paint if colour_on(sys.stdout) else plain)
+        return fn(*args, view=view, **kwargs)
+
+    run = click.option("--no-color", "--no-colour", "no_color", is_flag=True,
+                       help="No colour (also when NO_COLOR is set). Colour is used only on a terminal.")(run)
+    run = click.option("--all", "show_all", is_flag=True, help="Also show empty sections.")(run)
+    run = click.option("--wide", is_flag=True, help="Cut nothing: whole cells and every row.")(run)
+    return click.option("--lang", envvar="CADRE_LEDGER_LANG", callback=parse_lang, metavar="zh|en",
+                        help="Language of labels and values: zh (中文, official terms) or en. Env CADRE_LEDGER_LANG; "
+                             "default en. JSON and CSV never change with it. Example: --lang zh")(run)
+
+
 @dataclass
 class Output:
     """Where and how a command prints: a table (default), JSON or CSV, to stdout or to a file."""
 
     fmt: str = "table"
     path: str | None = None
+    bom: bool = False
+    view: View = field(default_factory=View)
 
-    def rows(self, rows: list[dict[str, Any]], columns: list[str] | None = None) -> None:
-        """Print rows: JSON (every key), CSV with a header, or an aligned table of `columns`."""
+    def rows(self, rows: list[dict[str, Any]], columns: list[str], section: str | None = None,
+             human: list[dict[str, Any]] | None = None) -> None:
+        """Print rows: JSON (every key), CSV of `columns` (a header even with no rows), or an aligned table of
+        `columns`, from `human` rows when the table needs other cells than CSV."""
         if self.fmt == "json":
             self.text(dumps(rows))
         elif self.fmt == "csv":
-            self.text(to_csv(rows, columns), nl=False)
+            self.text(to_csv(rows, columns, self.bom), nl=False)
         else:
-            self.text(to_table(rows, columns))
+            self.text(to_table(human if human is not None else rows, columns, self.view, section))
 
-    def document(self, doc: Any, human: Callable[[], str]) -> None:
-        """Print one document: as JSON, or as the text `human` renders."""
-        self.text(dumps(doc) if self.fmt == "json" else human())
+    def document(self, doc: Any, human: Callable[[View], str]) -> None:
+        """Print one document: as JSON, or as the text `human` renders in the view."""
+        self.text(dumps(doc) if self.fmt == "json" else human(self.view))
 
     def text(self, text: str, nl: bool = True) -> None:
         """Print text, or write it to the --out file."""
@@ -105,28 +163,94 @@ class Output:
 
 def write_file(path: str, text: str) -> None:
     """Write UTF-8 text to `path`; a path that cannot be written is unusable input (exit 2)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise UnusableInput(f"--out {path}: the directory {os.path.dirname(path) or '.'} does not exist; "
+                            "create it first (mkdir -p) or choose another path")
     try:
         with open(path, "w", encoding="utf-8") as out:
             out.write(text)
     except OSError as error:
-        raise UnusableInput(f"cannot write {path}: {error.strerror or error}") from None
+        raise UnusableInput(f"--out {path}: cannot write it: {error.strerror or error}") from None
 
 
 def output_options(*formats: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """--json (and --csv when listed) and --out FILE, handed to the command as one `output: Output`."""
+    """--json (and --csv, --bom when listed), --out FILE and the people options, handed to the command as one
+    `output: Output`."""
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(fn)
-        def run(*args: Any, as_json: bool = False, as_csv: bool = False, out: str | None = None, **kwargs: Any) -> Any:
+        def run(*args: Any, as_json: bool = False, as_csv: bool = False, bom: bool = False, out: str | None = None,
+                view: View, **kwargs: Any) -> Any:
             if as_json and as_csv:
                 raise click.UsageError("choose one of --json and --csv")
+            if bom and not as_csv:
+                raise click.UsageError("--bom goes with --csv")
             fmt = "json" if as_json else "csv" if as_csv else "table"
-            return fn(*args, output=Output(fmt, out), **kwargs)
+            if out is not None:
+                view = View(view.lang, view.wide, view.all, view.limit)  # no colour in files
+            return fn(*args, output=Output(fmt, out, bom, view), **kwargs)
 
-        run = click.option("--out", metavar="FILE", help="Write to FILE instead of printing.")(run)
+        run = click.option("--out", metavar="FILE", help="Write to FILE instead of printing; its directory must "
+                                                         "exist. Example: --out reports/findings.csv")(run)
         if "csv" in formats:
-            run = click.option("--csv", "as_csv", is_flag=True, help="Print CSV with a header row.")(run)
-        return click.option("--json", "as_json", is_flag=True, help="Print JSON.")(run)
+            run = click.option("--bom", is_flag=True, help="Start the CSV with the UTF-8 byte-order mark that Excel "
+                                                           "on Chinese Windows needs to read it.")(run)
+            run = click.option("--csv", "as_csv", is_flag=True,
+                               help="Print CSV with a header row (English keys and tokens); cells a spreadsheet "
+                                    "would run as formulas start with '.")(run)
+        run = click.option("--json", "as_json", is_flag=True,
+                           help="Print JSON (English keys and tokens, whatever --lang says).")(run)
+        return people_options(run)
     return decorate
+
+
+# --- progress: one bar per stage, with a true ETA, finished at 100% ---------------------------------------
+class StagedBar:
+    """A progress bar on stderr, one per stage of a task, each with its own count and ETA; updates are drawn at
+    most ten times a second, and a stage that ends is drawn at 100%."""
+
+    def __init__(self, total: int, label: str) -> None:
+        self.bar: Any = None
+        self.pending, self.drawn = 0, 0.0
+        self.stage(label, total)
+
+    def stage(self, label: str, total: int) -> None:
+        """End the current stage (at 100%) and begin the next one."""
+        self.finish()
+        if total > 0:
+            self.bar = click.progressbar(length=total, label=f"{label:<10}", file=sys.stderr, show_pos=True,
+                                         show_percent=True, show_eta=True)
+            self.bar.__enter__()
+
+    def __call__(self, steps: int) -> None:
+        self.pending += steps
+        now = time.monotonic()
+        if self.bar is not None and now - self.drawn >= 0.1:
+            self.bar.update(self.pending)
+            self.pending, self.drawn = 0, now
+
+    def finish(self, done: bool = True) -> None:
+        """Draw the current stage complete (when it completed) and close it."""
+        if self.bar is not None:
+            if done:
+                self.bar.update(max(0, self.bar.length - self.bar.pos))
+            self.bar.__exit__(None, None, None)
+        self.bar, self.pending = None, 0
+
+
+@contextmanager
+def progress_bar(length: int, label: str) -> Iterator[StagedBar | None]:
+    """A staged progress bar on a terminal, or None when stderr is not one (piped, a file, a test)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    bar = StagedBar(length, label)
+    try:
+        yield bar
+    except BaseException:
+        bar.finish(done=False)
+        raise
+    bar.finish()
 
 
 # --- the ledger a command works on -----------------------------------------------------------------
@@ -152,7 +276,7 @@ class Env:
         return self._ledger
 
     @property
-    def writer(self) -> CadreLedger:
+    def write_ledger(self) -> CadreLedger:
         """The ledger at --db, opened to write: created when there is none, with its reporting tables (and any
         table or column an earlier release lacks)."""
         if self._writer is None:
@@ -165,12 +289,46 @@ class Env:
 
     @property
     def reader(self) -> Reader:
-        """The read side of the ledger at --db."""
+        """The read side of the ledger at --db (with a progress bar for long derivations)."""
         if self._reader is None:
             from projections.reader import Reader
 
-            self._reader = Reader(self.ledger)
+            self._reader = Reader(self.ledger, progress_bar)
         return self._reader
+
+    def writer(self) -> str:
+        """The actor of a write, or a one-line error (exit 2) saying how to give one."""
+        if not self.actor or not self.actor.strip():
+            raise Unusable("no actor: every write names who records it; pass --actor NAME or set CADRE_LEDGER_ACTOR")
+        return self.actor
+
+    def cadre(self, named: str, lang: str = "en") -> str:
+        """The cadre number that `named` (a number, or exactly one cadre's name) means; else refused."""
+        from ledger.cadre import Cadre
+
+        if self.ledger.load_subject(Cadre.id_for(named)) is not None:
+            return named
+        found = self.reader.cadres_named(named)
+        if len(found) == 1:
+            return str(found[0]["cadre"])
+        if found:
+            raise Refused(messages.several_named(named, found, lang))
+        if any(ch.isdigit() for ch in named):
+            raise NotFound(f"cadre {named} is not in the ledger; check the number, or register it first")
+        raise NotFound(f"no cadre is named {named}; `cadre-ledger list --name {named[:1]}` lists the names that "
+                       "contain a part of it")
+
+    def post(self, post: str) -> str:
+        """A registered post id, or refused."""
+        if self.ledger.post_info(post) is None:
+            raise NotFound(f"post {post} is not in the ledger; check the post id, e.g. in `cadre-ledger handovers`")
+        return post
+
+    def unit(self, unit: str) -> str:
+        """A unit the ledger names, or refused."""
+        if unit not in self.reader.units():
+            raise NotFound(f"unit {unit} is not in the ledger; write its full name as `cadre-ledger list` shows it")
+        return unit
 
     def close(self) -> None:
         """Say how answers were found when it matters (stderr), and close the ledger."""
@@ -184,23 +342,14 @@ class Env:
 pass_env = click.make_pass_decorator(Env)
 
 
-class LedgerGroup(click.Group):
-    """A group that turns the ledger's own errors into one-line messages with their exit code."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except LedgerError as e:
-            raise (Unusable if e.exit_code == 2 else Refused)(e.message) from None
-
-
 class Refused(click.ClickException):
-    """A refusal (exit 1), shown as `error: …`."""
+    """A refusal (exit 1), shown as one line `error: …` (red on a terminal)."""
 
     exit_code = 1
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"error: {self.message}", err=True)
+        line = f"error: {self.message}"
+        click.echo(paint(line, "bad") if colour_on(sys.stderr) else line, err=True)
 
 
 class Unusable(Refused):
@@ -209,49 +358,59 @@ class Unusable(Refused):
     exit_code = 2
 
 
-def progress_bar(length: int, label: str) -> Any:
-    """A progress bar on a terminal (when the length is known) whose `update` steps it; nothing when piped."""
-    if sys.stderr.isatty() and length > 0:
-        return _bar_updates(click.progressbar(length=length, label=label, file=sys.stderr))
-    return nullcontext()
+class LedgerGroup(click.Group):
+    """A group that turns the ledger's own errors and bad options into one-line messages with their exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except LedgerError as e:
+            raise (Unusable if e.exit_code == 2 else Refused)(e.message) from None
+        except click.FileError as e:
+            raise Unusable(f"{e.ui_filename}: {e.message}") from None
+        except click.BadParameter as e:
+            where = e.param.opts[0] if e.param is not None and e.param.opts else (e.param_hint or "value")
+            if e.param is not None and e.param.param_type_name == "argument":
+                where = e.param.human_readable_name
+            raise Unusable(f"{where}: {e.message}") from None
+        except click.UsageError as e:
+            command = ctx.invoked_subcommand or ""
+            raise Unusable(f"{e.message}; see `cadre-ledger {command} --help`".replace("  ", " ")) from None
 
 
-@contextmanager
-def _bar_updates(bar: Any) -> Iterator[Callable[[int], None]]:
-    with bar:
-        yield bar.update
-
-
-@click.group(cls=LedgerGroup, context_settings=CONTEXT)
+@click.group(cls=LedgerGroup, context_settings=CONTEXT, epilog=EXIT_CODES)
 @click.option("--db", envvar="CADRE_LEDGER_DB", metavar="URL",
               help="Database: a file path, sqlite:///path, or postgresql://user:pw@host:port/db. "
                    "Env CADRE_LEDGER_DB. Default: ./cadre-ledger.db")
 @click.option("--actor", envvar="CADRE_LEDGER_ACTOR", metavar="NAME",
-              help="Who records the decisions (required for writes). Env CADRE_LEDGER_ACTOR.")
+              help="Who records the decisions (required for writes), e.g. 组织部-王. Env CADRE_LEDGER_ACTOR.")
 @click.version_option(package_name="cadre-ledger")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, actor: str | None) -> None:
     """An event-sourced, tamper-evident audit ledger of cadre (干部) records.
 
+    Every command that prints for people takes --lang zh (中文) or reads CADRE_LEDGER_LANG.
+
     \b
     Example:
       cadre-ledger demo
       cadre-ledger --actor 组织部-王 import decisions.jsonl
-      cadre-ledger show HB-000123 --as-of 2026-03-09
+      cadre-ledger show HB-000123 --as-of 2026-03-09 --lang zh
     """
     ctx.obj = Env(db, actor)
     ctx.call_on_close(ctx.obj.close)
 
 
 # --- writing -------------------------------------------------------------------------------------
-@cli.command("import", context_settings=CONTEXT)
+@cli.command("import", context_settings=CONTEXT, epilog=EXIT_CODES)
 @click.argument("file", type=click.File("rb"))
 @click.option("--dry-run", is_flag=True, help="Validate only; write nothing.")
 @click.option("--skip-invalid", is_flag=True, help="Write the valid lines and report the invalid ones.")
 @click.option("--encoding", metavar="NAME", help="The file's encoding, e.g. gb18030 for files saved by Chinese "
               "Windows software. Default: UTF-8 (a byte-order mark is accepted).")
+@people_options
 @pass_env
-def import_cmd(env: Env, file: Any, dry_run: bool, skip_invalid: bool, encoding: str | None) -> None:
+def import_cmd(env: Env, file: Any, dry_run: bool, skip_invalid: bool, encoding: str | None, view: View) -> None:
     """Record decisions from a JSON Lines file (or - for stdin).
 
     Every line is validated first; a file with any invalid line writes nothing unless --skip-invalid.
@@ -264,15 +423,18 @@ def import_cmd(env: Env, file: Any, dry_run: bool, skip_invalid: bool, encoding:
       cat decisions.jsonl | cadre-ledger --actor 组织部-王 import - --dry-run
     """
     from ledger.jsonlines import read_jsonl
+    from projections.demo import counted
 
-    lines = read_jsonl(file, encoding)  # streamed, one line at a time: the file is never held in memory
-    total = _count_lines(file) if not dry_run else 0
-    with progress_bar(total, "recording") as bar:
-        report = env.writer.import_lines(lines, env.actor, dry_run=dry_run, skip_invalid=skip_invalid,
-                                         progress=bar)
+    actor = env.writer()
+    lines = read_jsonl(file, encoding)  # checks --encoding before anything is opened
+    with progress_bar(_count_lines(file), "reading") as bar:
+        lines = counted(lines, bar)  # streamed: the file is never held in memory as text or raw JSON
+        report = env.write_ledger.import_lines(lines, actor, dry_run=dry_run, skip_invalid=skip_invalid,
+                                               progress=bar)
+    red = colour_on(sys.stderr)
     for message in report.errors:
-        click.echo(message, err=True)
-    click.echo(report.summary())
+        click.echo(paint(message, "bad") if red else message, err=True)
+    click.echo(messages.import_summary(report.recorded, report.already, report.refused, dry_run, view.lang))
     if report.errors and not skip_invalid:
         click.echo("nothing was written: fix the lines above, or use --skip-invalid to write the valid ones",
                    err=True)
@@ -304,42 +466,58 @@ class RecordGroup(click.Group):
 
 
 def record_command(type_name: str) -> click.Command:
-    """The `record TYPE` command of one decision type: options from its fields, help with an example."""
+    """The `record TYPE` command of one decision type: an option per field, explained in words with its Chinese
+    name, when it is needed and an example (from ledger/schema.py and ledger/examples.py)."""
     from ledger.examples import example_for
-    from ledger.schema import COMMON, TYPES
+    from ledger.schema import TYPES
+    from projections.fields import fields_of, option_help
 
     dtype = TYPES[type_name]
-    fields = {**COMMON, **dtype.fields}
+    fields = fields_of(type_name)
+    example = example_for(type_name)
 
-    def run(env: Env, **options: Any) -> None:
-        _record_one(env, decision_from_options(type_name, dtype.subject, fields, options))
+    def run(env: Env, lang: str = "en", no_color: bool = False, **options: Any) -> None:
+        COLOUR["off"] = COLOUR["off"] or no_color
+        _record_one(env, decision_from_options(type_name, dtype.subject, fields, options), lang)
 
     params: list[click.Parameter] = [click.Argument([dtype.subject.upper()], required=True)]
-    params.append(click.Option(["--on"], required=True, metavar="DATE", help="Effective date, YYYY-MM-DD."))
+    params.append(click.Option(["--on"], required=True, metavar="DATE",
+                               help=f"生效日期. The date the decision takes effect, YYYY-MM-DD; a date that is not "
+                                    f"real is refused (exit 1). Required. Example: --on {example['on']}."))
     for name, spec in fields.items():
+        helptext = option_help(type_name, name, spec, example.get(name))
         if name == "override_reason":
-            params.append(click.Option(["--override", "override_reason"], metavar="REASON",
-                                       help="Record it even though a rule refuses it (becomes an audit finding)."))
+            params.append(click.Option(["--override", "override_reason"], metavar="REASON", help=helptext))
             continue
         flag = "--" + name.replace("_", "-")
-        when = f" (only for {spec.when[0]} {'/'.join(sorted(spec.when[1]))})" if spec.when else ""
-        need = "required" if spec.required and not spec.when else "optional"
-        choices = f" One of: {', '.join(spec.table)}." if spec.table else ""
-        helptext = f"{spec.kind}, {need}{when}.{choices}"
         if spec.kind == "bool":
             params.append(click.Option([f"{flag}/--no-{name.replace('_', '-')}", name], default=None, help=helptext))
         elif spec.kind in ("enums", "texts", "idents"):
-            params.append(click.Option([flag, name], multiple=True, help=helptext + " Repeat for several."))
+            params.append(click.Option([flag, name], multiple=True, help=helptext, metavar="VALUE"))
         elif spec.kind in ("count", "year", "months"):
-            params.append(click.Option([flag, name], type=int, help=helptext))
+            params.append(click.Option([flag, name], type=int, help=helptext, metavar="NUMBER"))
         else:
-            nullable = " Use 'none' for null." if spec.nullable else ""
-            params.append(click.Option([flag, name], help=helptext + nullable))
-    help_text = (f"Record a {type_name} decision: {dtype.meaning}.\n\n\b\nExample:\n  "
-                 f"cadre-ledger --actor 组织部-王 record {type_name} "
-                 f"{_example_line(example_for(type_name), dtype.subject, fields)}")
+            params.append(click.Option([flag, name], help=helptext, metavar=_metavar(spec.kind)))
+    params.append(click.Option(["--lang"], envvar="CADRE_LEDGER_LANG", callback=parse_lang, metavar="zh|en",
+                               help="Language of the message printed: zh (中文) or en."))
+    params.append(click.Option(["--no-color", "no_color"], is_flag=True, help="No colour."))
+    help_text = (f"Record a {type_name} decision ({_zh_type(type_name)}): {dtype.meaning}.\n\n"
+                 f"Subject: the {dtype.subject} ({'cadre number' if dtype.subject == 'cadre' else dtype.subject}). "
+                 f"Enumerated values take the English token or its Chinese term.\n\n\b\nExample:\n  "
+                 f"cadre-ledger --actor 组织部-王 record {type_name} {_example_line(example, dtype.subject, fields)}")
     return click.Command(type_name, params=params, callback=click.pass_obj(run), help=help_text,
-                         context_settings=CONTEXT, short_help=dtype.meaning)
+                         context_settings=CONTEXT, short_help=f"{_zh_type(type_name)} — {dtype.meaning}",
+                         epilog=EXIT_CODES)
+
+
+def _zh_type(type_name: str) -> str:
+    from ledger.vocab import display
+
+    return display(type_name, group="decision_types")
+
+
+def _metavar(kind: str) -> str:
+    return {"date": "DATE", "ident": "ID", "amount": "AMOUNT", "enum": "TERM", "basis": "YEAR|ID"}.get(kind, "TEXT")
 
 
 def decision_from_options(type_name: str, subject: str, fields: dict[str, Any],
@@ -381,124 +559,188 @@ def _quote(text: str) -> str:
     return f'"{text}"' if any(c in text for c in " 〔〕") else text
 
 
-def _record_one(env: Env, raw: dict[str, Any]) -> None:
-    report = env.writer.import_lines([(1, raw)], env.actor)
+def _record_one(env: Env, raw: dict[str, Any], lang: str) -> None:
+    report = env.write_ledger.import_lines([(1, raw)], env.writer())
     if report.errors:
         raise Refused(report.errors[0].removeprefix("line 1: "))
-    if report.recorded:
-        click.echo(f"recorded {report.ids[0]}")
-    else:
-        click.echo(f"already recorded {raw.get('id') or '(same content)'}")
+    if not report.recorded:
+        click.echo(messages.already_recorded(raw.get("id"), lang))
+        return
+    decision_id = report.ids[0]
+    rule = None
+    if raw.get("override_reason"):
+        rule = next((f.get("overridden_rule") for f in env.ledger.stream_facts(_stream_of(raw))
+                     if f["id"] == decision_id), None)
+    line = messages.recorded(decision_id, rule, bool(raw.get("override_reason")), lang)
+    click.echo(paint(line, "warn") if raw.get("override_reason") and colour_on(sys.stdout) else line)
 
 
-@cli.group(cls=RecordGroup, context_settings=CONTEXT)
+def _stream_of(raw: dict[str, Any]) -> str:
+    key = next(k for k in ("cadre", "post", "unit") if k in raw)
+    return f"{key}/{raw[key]}"
+
+
+@cli.group(cls=RecordGroup, context_settings=CONTEXT, epilog=EXIT_CODES)
 def record() -> None:
     """Record one decision, with options named after its fields (the same checks as import).
 
+    `cadre-ledger record TYPE --help` explains each field of a type in words, with its Chinese name and an
+    example.
+
     \b
     Example:
-      cadre-ledger --actor 组织部-王 record sanction HB-1 --kind demerit --authority-kind supervisory \\
-          --on 2025-03-10 --doc "鄂纪〔2025〕12号"
+      cadre-ledger --actor 纪委-李 record sanction HB-000123 --on 2025-03-10 --kind 记过 \\
+          --authority-kind supervisory --doc "鄂纪〔2025〕12号"
       cadre-ledger record assessment --help
     """
 
 
-# --- reading -------------------------------------------------------------------------------------
-def _with_fields(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """History-like rows for a table: the decision's own fields in one `fields` cell."""
-    return [{k: v for k, v in r.items() if k != "decision"} | {"fields": fields_line(r["decision"])} for r in rows]
+# --- reading: one cadre, post or unit --------------------------------------------------------------
+HISTORY_COLUMNS = ["seq", "id", "type", "effective_on", "recorded_at", "actor", "fields"]
 
 
-@cli.command(context_settings=CONTEXT)
+def history_rows(rows: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """History-like rows for a table or CSV: the decision's own fields in one `fields` cell."""
+    from projections.fields import fields_cell
+
+    return [{k: v for k, v in r.items() if k != "decision"} | {"fields": fields_cell(r["decision"], lang)}
+            for r in rows]
+
+
+def in_dates(rows: list[dict[str, Any]], since: date | None, until: date | None,
+             as_of: date | None) -> list[dict[str, Any]]:
+    """The rows whose effective date lies in [since, until] and on or before as_of (each when given)."""
+    return [r for r in rows if (since is None or r["effective_on"] >= since)
+            and (until is None or r["effective_on"] <= until) and (as_of is None or r["effective_on"] <= as_of)]
+
+
+@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES)
 @click.argument("cadre", required=False)
-@click.option("--post", help="The history of a leading post instead of a cadre.")
-@click.option("--unit", help="The history of a unit (一案双查) instead of a cadre.")
-@click.option("--known-at", callback=parse_known_at, metavar="TIMESTAMP", help="Only events recorded by then.")
+@click.option("--post", help="The history of a leading post instead, e.g. --post JM02-HEAD.")
+@click.option("--unit", help="The history of a unit instead: its own decisions (一案双查), its leading posts' and its "
+                             "cadres', e.g. --unit 掇刀区财政局.")
+@click.option("--as-of", callback=parse_day, metavar="DATE",
+              help="Only decisions in effect by this date (YYYY-MM-DD). Default: all.")
+@known_at_option
+@click.option("--since", callback=parse_day, metavar="DATE", help="Only decisions effective on or after DATE.")
+@click.option("--until", callback=parse_day, metavar="DATE", help="Only decisions effective on or before DATE.")
 @click.option("--verify", "verify_seals", is_flag=True, help="Check each event against its seal.")
 @output_options("json", "csv")
 @pass_env
-def history(env: Env, cadre: str | None, post: str | None, unit: str | None, known_at: datetime | None,
-            verify_seals: bool, output: Output) -> None:
-    """Every event of a cadre (or post, or unit) in recorded order.
+def history(env: Env, cadre: str | None, post: str | None, unit: str | None, as_of: date | None,
+            known_at: datetime | None, since: date | None, until: date | None, verify_seals: bool,
+            output: Output) -> None:
+    """Every event of a cadre (by number or name), a post or a unit, in recorded order.
 
     \b
     Example:
-      cadre-ledger history HB-000123
-      cadre-ledger history --post YC-YL-PARTY-SECRETARY --json
+      cadre-ledger history HB-000123 --since 2024-01-01 --lang zh
+      cadre-ledger history --post JM02-HEAD --json
       cadre-ledger history HB-000123 --verify
     """
     if sum(x is not None for x in (cadre, post, unit)) != 1:
         raise click.UsageError("name one cadre, or --post POST, or --unit UNIT")
-    rows = env.ledger.history(cadre=cadre, post=post, unit=unit, at=known_at, verify=verify_seals)
-    output.rows(rows if output.fmt == "json" else _with_fields(rows))
+    if unit is not None:
+        rows = env.reader.unit_history(env.unit(unit), known_at)
+        columns = ["stream", *HISTORY_COLUMNS]
+    else:
+        number = env.cadre(cadre, output.view.lang) if cadre is not None else None
+        rows = env.ledger.history(cadre=number, post=post, at=known_at, verify=verify_seals)
+        columns = HISTORY_COLUMNS + (["verified"] if verify_seals else [])
+    rows = in_dates(rows, since, until, as_of)
+    if output.fmt == "json":
+        output.rows(rows, columns)
+        return
+    output.rows(history_rows(rows, "en"), columns, human=history_rows(rows, output.view.lang))
 
 
-@cli.command(context_settings=CONTEXT)
+@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES)
 @click.argument("cadre")
 @time_axes
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", help="Labels in English or Chinese.")
 @output_options("json")
 @pass_env
-def show(env: Env, cadre: str, as_of: date, known_at: datetime | None, lang: str, output: Output) -> None:
-    """A cadre's status: impact periods, promotability, triggers, rank eligibility.
+def show(env: Env, cadre: str, as_of: date, known_at: datetime | None, output: Output) -> None:
+    """A cadre's status, by number or by name: impact periods, promotability, triggers, rank eligibility.
+
+    A name that several cadres share lists them with their numbers and units (exit 1).
 
     \b
     Example:
       cadre-ledger show HB-000123
+      cadre-ledger show 张明 --lang zh
       cadre-ledger show HB-000123 --as-of 2025-07-01 --known-at 2025-08-01T00:00:00Z --json
-      cadre-ledger show HB-000123 --lang zh
     """
-    status = env.reader.status(cadre, as_of, known_at)
-    output.document(status, lambda: to_sections(status, lang))
+    from projections.sections import to_sections
+
+    status = env.reader.status(env.cadre(cadre, output.view.lang), as_of, known_at)
+    output.document(status, lambda view: to_sections(status, view))
 
 
-@cli.command("list", context_settings=CONTEXT)
+# --- reading: across cadres -------------------------------------------------------------------------
+LIST_COLUMNS = ["cadre", "name", "unit", "promotable", "running", "next_end", "expiring", "open_flags", "pool"]
+
+
+@cli.command("list", context_settings=CONTEXT, epilog=EXIT_CODES)
 @click.option("--expiring-within", type=click.IntRange(min=0), metavar="DAYS",
-              help="Only cadres with a running period that ends within DAYS after --as-of.")
+              help="Only cadres with a running period that ends within DAYS after --as-of, e.g. 90.")
 @click.option("--flagged", is_flag=True, help="Only cadres with a raised trigger awaiting determination.")
 @click.option("--not-promotable", is_flag=True, help="Only cadres who may not be promoted (R-BLOCK).")
 @click.option("--pool", is_flag=True, help="Only cadres in the 敢做善成 pool.")
-@click.option("--unit", help="Only cadres of this unit.")
+@click.option("--unit", help="Only cadres of this unit (its full name), e.g. --unit 掇刀区财政局.")
+@click.option("--name", metavar="TEXT", help="Only cadres whose name contains TEXT, e.g. --name 张.")
 @time_axes
 @output_options("json", "csv")
 @pass_env
 def list_cmd(env: Env, expiring_within: int | None, flagged: bool, not_promotable: bool, pool: bool,
-             unit: str | None, as_of: date, known_at: datetime | None, output: Output) -> None:
+             unit: str | None, name: str | None, as_of: date, known_at: datetime | None, output: Output) -> None:
     """Cadres filtered by status, from the reporting tables (brought up to date first).
 
     \b
     Example:
       cadre-ledger list --expiring-within 90
-      cadre-ledger list --not-promotable --unit 宜昌市夷陵区 --csv
-      cadre-ledger list --flagged --as-of 2025-12-31 --json
+      cadre-ledger list --not-promotable --unit 掇刀区财政局 --csv --bom --out barred.csv
+      cadre-ledger list --name 张 --lang zh
     """
-    output.rows(env.reader.list_cadres(as_of, known_at, expiring_within=expiring_within, flagged=flagged,
-                                       not_promotable=not_promotable, pool=pool, unit=unit))
+    rows = env.reader.list_cadres(as_of, known_at, expiring_within=expiring_within, flagged=flagged,
+                                  not_promotable=not_promotable, pool=pool,
+                                  unit=env.unit(unit) if unit is not None else None, name=name)
+    output.rows(rows, LIST_COLUMNS)
 
 
-@cli.command(context_settings=CONTEXT)
-@click.option("--kind", type=click.Choice(["override", "restoration-missing", "demotion-missing", "inquiry-overdue",
-                                           "handover-late", "retroactive-breach"]), help="Only findings of this kind.")
+FINDING_KINDS = ["override", "restoration-missing", "demotion-missing", "inquiry-overdue", "handover-late",
+                 "retroactive-breach"]
+FINDING_COLUMNS = ["kind", "source", "cadre", "post", "raised_on", "rule", "detail"]
+
+
+@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES)
+@click.option("--kind", type=click.Choice(FINDING_KINDS), help="Only findings of this kind, e.g. --kind override.")
 @time_axes
 @output_options("json", "csv")
 @pass_env
 def findings(env: Env, kind: str | None, as_of: date, known_at: datetime | None, output: Output) -> None:
-    """Audit findings: overrides, missing restorations and demotions, late replies and handovers, retroactive breaches.
+    """Audit findings: overrides, missing restorations and demotions, late replies and handovers, retroactive
+    breaches.
 
     \b
     Example:
-      cadre-ledger findings
+      cadre-ledger findings --lang zh
       cadre-ledger findings --kind override --json
     """
-    output.rows(env.reader.findings(as_of, known_at, kind),
-                ["kind", "source", "cadre", "post", "raised_on", "rule", "detail"])
+    from projections.details import with_details
+
+    rows = env.reader.findings(as_of, known_at, kind)
+    output.rows(rows, FINDING_COLUMNS, section="findings", human=with_details(rows, output.view.lang))
 
 
-@cli.command(context_settings=CONTEXT)
+HANDOVER_COLUMNS = ["post", "unit", "title", "announced_on", "due_on", "status", "outgoing", "incoming",
+                    "completed_on", "source"]
+
+
+@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES)
 @click.option("--status", type=click.Choice(["open", "overdue", "completed", "completed-late"]),
-              help="Only handovers with this status as of --as-of.")
-@click.option("--post", help="Only this leading post.")
-@click.option("--unit", help="Only posts of this unit.")
+              help="Only handovers with this status as of --as-of, e.g. --status overdue.")
+@click.option("--post", help="Only this leading post, e.g. --post JM02-HEAD.")
+@click.option("--unit", help="Only posts of this unit, e.g. --unit 掇刀区.")
 @time_axes
 @output_options("json", "csv")
 @pass_env
@@ -509,9 +751,11 @@ def handovers(env: Env, status: str | None, post: str | None, unit: str | None, 
     \b
     Example:
       cadre-ledger handovers --status overdue
-      cadre-ledger handovers --post YC-YL-PARTY-SECRETARY --json
+      cadre-ledger handovers --post JM02-HEAD --json
     """
-    output.rows(env.reader.handovers(as_of, known_at, status=status, post=post, unit=unit))
+    rows = env.reader.handovers(as_of, known_at, status=status, post=env.post(post) if post else None,
+                                unit=env.unit(unit) if unit else None)
+    output.rows(rows, HANDOVER_COLUMNS, section="handovers")
 
 
 @cli.group(context_settings=CONTEXT)
@@ -519,10 +763,10 @@ def handover() -> None:
     """One handover's full record."""
 
 
-@handover.command("show", context_settings=CONTEXT)
+@handover.command("show", context_settings=CONTEXT, epilog=EXIT_CODES)
 @click.argument("post")
 @click.option("--announced", required=True, callback=parse_as_of, metavar="DATE",
-              help="The date the leadership change was announced.")
+              help="The date the leadership change was announced (YYYY-MM-DD), as `handovers` lists it.")
 @time_axes
 @output_options("json")
 @pass_env
@@ -532,14 +776,28 @@ def handover_show(env: Env, post: str, announced: date, as_of: date, known_at: d
 
     \b
     Example:
-      cadre-ledger handover show YC-YL-PARTY-SECRETARY --announced 2025-09-01
+      cadre-ledger handover show JM02-HEAD --announced 2024-11-04 --lang zh
     """
-    record = env.ledger.handover_record(post, announced, as_of, known_at)
-    output.document(record, lambda: format_handover_record(record))
+    from projections.sections import handover_text
+
+    record = env.ledger.handover_record(env.post(post), announced, as_of, known_at)
+    output.document(record, lambda view: handover_text(record, view))
 
 
-@cli.command(context_settings=CONTEXT)
-@click.option("--open", "which", flag_value="open", help="Only reports still open.")
+REPORT_COLUMNS = {
+    None: ["cadre", "report", "standing", "received_on", "channel", "disposition", "reply_due_on", "replied_on",
+           "status"],
+    "open": ["cadre", "report", "received_on", "channel", "disposition", "disposition_on", "reply_due_on",
+             "replied_on", "status"],
+    "overdue": ["cadre", "report", "received_on", "letter_received_on", "reply_due_on", "status"],
+    "clarified": ["cadre", "report", "clarified_on", "scope", "source"],
+}
+
+
+@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES)
+@click.option("--open", "which", flag_value="open",
+              help="Only reports still open: not yet closed, deferred or clarified (a replied inquiry stays open "
+                   "until its report is closed).")
 @click.option("--overdue", "which", flag_value="overdue", help="Only letter inquiries whose reply is overdue.")
 @click.option("--clarified", "which", flag_value="clarified", help="Only reports closed with a clarification.")
 @time_axes
@@ -553,41 +811,120 @@ def reports(env: Env, which: str | None, as_of: date, known_at: datetime | None,
       cadre-ledger reports --overdue
       cadre-ledger reports --clarified --json
     """
-    output.rows(env.reader.reports(as_of, known_at, which), None if output.fmt == "json" else
-                ["cadre", "report", "standing", "received_on", "disposition", "reply_due_on", "replied_on", "status"])
+    rows = env.reader.reports(as_of, known_at, which)
+    output.rows(rows, REPORT_COLUMNS[which], section="reports")
 
 
-@cli.command(context_settings=CONTEXT)
+@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES)
 @click.argument("case_no", metavar="CASE")
-@click.option("--known-at", callback=parse_known_at, metavar="TIMESTAMP", help="Only decisions recorded by then.")
+@click.option("--as-of", callback=parse_day, metavar="DATE",
+              help="Only decisions in effect by this date (YYYY-MM-DD). Default: all.")
+@known_at_option
 @output_options("json", "csv")
 @pass_env
-def case(env: Env, case_no: str, known_at: datetime | None, output: Output) -> None:
+def case(env: Env, case_no: str, as_of: date | None, known_at: datetime | None, output: Output) -> None:
     """Every decision of one case (一案双查): the organisation's and its leaders', in one view.
 
     \b
     Example:
-      cadre-ledger case YL-2023-07
+      cadre-ledger case JM02-2024-001
     """
     rows = env.reader.case(case_no, known_at)
     if not rows:
-        raise Refused(f"no decision is recorded under case {case_no}")
-    output.rows(rows if output.fmt == "json" else _with_fields(rows))
+        raise Refused(f"no decision is recorded under case {case_no}; check the case number, e.g. in "
+                      "`cadre-ledger history CADRE`")
+    rows = in_dates(rows, None, None, as_of)
+    columns = ["stream", *HISTORY_COLUMNS]
+    if output.fmt == "json":
+        output.rows(rows, columns)
+        return
+    output.rows(history_rows(rows, "en"), columns, human=history_rows(rows, output.view.lang))
 
 
-@cli.command(context_settings=CONTEXT)
+@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES)
+@click.option("--from", "start", callback=parse_day, metavar="DATE", help="First day of the window (inclusive).")
+@click.option("--to", "end", callback=parse_day, metavar="DATE", help="Day after the window (exclusive).")
+@click.option("--recorded-since", callback=parse_known_at, metavar="TIMESTAMP",
+              help="Instead: what was recorded at or after this moment, late decisions first, the latest first.")
+@click.option("--cadre", help="Only this cadre (number or name).")
+@click.option("--unit", help="Only cadres of this unit (with --recorded-since: also its posts and itself).")
+@known_at_option
+@output_options("json", "csv")
+@pass_env
+def changes(env: Env, start: date | None, end: date | None, recorded_since: datetime | None, cadre: str | None,
+            unit: str | None, known_at: datetime | None, output: Output) -> None:
+    """Status changes dated in [--from, --to): restrictions started or ended, promotability, triggers raised or
+    determined, posts, post levels, ranks and employment — or, with --recorded-since, what was recorded since.
+
+    A decision recorded after its effective date (by the Asia/Shanghai date) is `late`.
+
+    \b
+    Example:
+      cadre-ledger changes --from 2026-01-01 --to 2026-04-01 --unit 掇刀区财政局 --lang zh
+      cadre-ledger changes --from 2025-01-01 --to 2026-01-01 --cadre HB-000123
+      cadre-ledger changes --recorded-since 2026-11-01T00:00:00+08:00
+    """
+    from projections.changes import CHANGE_COLUMNS, RECORDED_COLUMNS
+
+    if cadre is not None and unit is not None:
+        raise click.UsageError("give --cadre or --unit, not both")
+    number = env.cadre(cadre, output.view.lang) if cadre is not None else None
+    if unit is not None:
+        env.unit(unit)
+    if recorded_since is not None:
+        if start is not None or end is not None:
+            raise click.UsageError("give --from/--to or --recorded-since, not both")
+        streams = [f"cadre/{number}"] if number else env.reader.unit_streams(unit, known_at) if unit else None
+        output.rows(env.reader.recorded_since(recorded_since, streams), list(RECORDED_COLUMNS), section="changes")
+        return
+    if start is None or end is None:
+        raise click.UsageError("give --from DATE and --to DATE (or --recorded-since TIMESTAMP)")
+    if end <= start:
+        raise click.BadParameter(f"{end} is not after --from {start}; the window is [--from, --to)",
+                                 param_hint="--to")
+    cadres = [number] if number else env.reader.cadre_numbers(unit) if unit else None
+    output.rows(env.reader.changes(start, end, known_at, cadres), list(CHANGE_COLUMNS), section="changes")
+
+
+@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES)
+@click.option("--unit", help="Only this unit's cadres, posts and findings, e.g. --unit 掇刀区.")
+@time_axes
+@output_options("json")
+@pass_env
+def dashboard(env: Env, unit: str | None, as_of: date, known_at: datetime | None, output: Output) -> None:
+    """The dashboard `demo` prints, for this ledger on any date: restrictions ending within 90 days, triggers
+    awaiting determination, overdue handovers and inquiry replies, audit findings (the latest first), integrity.
+
+    \b
+    Example:
+      cadre-ledger dashboard --as-of 2026-11-20 --lang zh
+      cadre-ledger dashboard --as-of 2026-06-30 --unit 掇刀区
+    """
+    from ledger.integrity.front import summarize, verify_ledger
+    from projections.dashboard import dashboard_text
+    from projections.report import first_report
+
+    chosen = env.unit(unit) if unit is not None else None
+    integrity = summarize(verify_ledger(env.ledger.session))
+    report = first_report(env.reader, as_of, integrity, chosen, known_at)
+    # A later `--html FILE` renders this same `report` as a page (projections/pictures/).
+    output.document(report, lambda view: dashboard_text(report, view))
+
+
+@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES)
 @click.option("--after", type=click.IntRange(min=0), default=0, metavar="POSITION",
               help="Start after this log position (exclusive): the last position a consumer saw.")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", help="Output format.")
 @click.option("--follow", is_flag=True, help="Keep streaming new events as they are recorded (Ctrl-C to stop).")
 @click.option("--type", "types", multiple=True, metavar="TYPE", help="Only this decision type (repeatable).")
-@click.option("--cadre", help="Only this cadre's events.")
+@click.option("--cadre", help="Only this cadre's events (number or name).")
 @pass_env
 def export(env: Env, after: int, fmt: str, follow: bool, types: tuple[str, ...], cadre: str | None) -> None:
     """Stream events in log order as envelopes, for downstream systems.
 
     Each line: position, id, stream, version, type, effective_on, recorded_at, actor, data, hash.
-    A consumer resumes with --after the last position it saw.
+    A consumer resumes with --after the last position it saw. CSV cells a spreadsheet would run as formulas
+    start with '.
 
     \b
     Example:
@@ -598,14 +935,15 @@ def export(env: Env, after: int, fmt: str, follow: bool, types: tuple[str, ...],
     from ledger.schema import TYPES
     from projections.feed import ENVELOPE_FIELDS, envelopes
     from projections.feed import follow as follow_feed
-    from projections.render import to_jsonable
+    from projections.render import cell, safe_cell
 
     for t in types:
         if t not in TYPES:
             raise click.BadParameter(f"{t!r} is not a decision type; use one of {', '.join(TYPES)}",
                                      param_hint="--type")
-    stream = (follow_feed(env.ledger, after, types, cadre) if follow
-              else envelopes(env.ledger, after, types, cadre))
+    number = env.cadre(cadre) if cadre is not None else None
+    stream = (follow_feed(env.ledger, after, types, number) if follow
+              else envelopes(env.ledger, after, types, number))
     out = sys.stdout
     if fmt == "csv":
         import csv
@@ -613,7 +951,7 @@ def export(env: Env, after: int, fmt: str, follow: bool, types: tuple[str, ...],
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(ENVELOPE_FIELDS)
         for item in stream:
-            writer.writerow([dumps(v, None) if k == "data" else to_jsonable(v) for k, v in item.items()])
+            writer.writerow([safe_cell(dumps(v, None) if k == "data" else cell(v)) for k, v in item.items()])
             if follow:
                 out.flush()
         return
@@ -623,11 +961,12 @@ def export(env: Env, after: int, fmt: str, follow: bool, types: tuple[str, ...],
             out.flush()
 
 
-@cli.command(context_settings=CONTEXT)
+@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES)
 @click.option("--to", "target_url", required=True, metavar="URL",
               help="The empty database to copy the ledger into, e.g. postgresql://user:pw@host:5432/db.")
+@people_options
 @pass_env
-def migrate(env: Env, target_url: str) -> None:
+def migrate(env: Env, target_url: str, view: View) -> None:
     """Copy this ledger to another database byte for byte (events, recorded times, seals), then rebuild its
     read models there. `verify` passes there against the same checkpoints.
 
@@ -641,59 +980,66 @@ def migrate(env: Env, target_url: str) -> None:
 
     target = CadreLedger(target_url)
     try:
-        with progress_bar(env.ledger.recorder.max_notification_id() or 0, "copying") as bar:
+        head = env.ledger.recorder.max_notification_id() or 0
+        with progress_bar(head, "copying") as bar:
             copied = copy_ledger(env.ledger.session, target.session, progress=bar)
-        Reader(target).rebuild()
-        click.echo(f"copied {copied:,} events to {target.database.redacted()} and rebuilt its read models")
+            if bar:
+                bar.stage("rebuilding", head)
+            Reader(target).rebuild(progress=bar)
+        click.echo(messages.migrated(copied, target.database.redacted(), view.lang))
     finally:
         target.close()
 
 
 # --- the main job --------------------------------------------------------------------------------
-@cli.command(context_settings=CONTEXT)
+@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES)
 @click.option("--cadres", type=click.IntRange(min=1), default=2000, show_default=True, help="How many cadres.")
 @click.option("--years", type=click.IntRange(min=1, max=30), default=10, show_default=True, help="Years of history.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Random seed: the same seed, the same province.")
 @click.option("--jsonl", type=click.File("w", encoding="utf-8"), metavar="FILE",
               help="Write the decisions as JSON Lines to FILE (- for stdout) instead of recording them.")
+@people_options
 @pass_env
-def demo(env: Env, cadres: int, years: int, seed: int, jsonl: Any) -> None:
-    """Build a synthetic province ledger and print the report an organisation department reads first.
+def demo(env: Env, cadres: int, years: int, seed: int, jsonl: Any, view: View) -> None:
+    """Build a synthetic province ledger and print the dashboard an organisation department reads first.
 
     Generates units, leading posts, cadres and ten years of decisions of every type, records them through
     the normal import path (into ./cadre-ledger.db unless --db says otherwise), brings the read models up,
-    verifies integrity, and reports: periods ending in the next 90 days, triggers awaiting determination,
-    overdue handovers and inquiry replies, audit findings, and the integrity result.
+    verifies integrity, and prints the dashboard as of the generator's last day (2026-11-20); `dashboard`
+    prints it again for any date.
 
     \b
     Example:
       cadre-ledger demo
-      cadre-ledger --db /tmp/small.db demo --cadres 200 --years 5 --seed 7
+      cadre-ledger --db /tmp/small.db demo --cadres 200 --years 5 --seed 7 --lang zh
       cadre-ledger demo --jsonl province.jsonl
     """
     if jsonl is not None:
         from ledger import demo as province
 
         count = province.write_jsonl(jsonl, province.generate(cadres=cadres, years=years, seed=seed))
-        click.echo(f"wrote {count:,} decisions", err=True)
+        click.echo(f"已写出 {count:,} 条决定" if view.lang == "zh" else f"wrote {count:,} decisions", err=True)
         return
+    from projections.dashboard import dashboard_text
     from projections.demo import run_demo
 
-    click.echo(f"generating and recording {cadres:,} cadres over {years} years (seed {seed})", err=True)
-    done = run_demo(env.writer, cadres=cadres, years=years, seed=seed, actor=env.actor or "demo",
+    click.echo(messages.demo_start(cadres, years, seed, view.lang), err=True)
+    done = run_demo(env.write_ledger, cadres=cadres, years=years, seed=seed, actor=env.actor or "demo",
                     progress=progress_bar)
     for message in done.imported.errors[:20]:
         click.echo(message, err=True)
-    click.echo(done.imported.summary(), err=True)
+    imported = done.imported
+    click.echo(messages.import_summary(imported.recorded, imported.already, imported.refused, False, view.lang),
+               err=True)
     if done.report is None:
-        raise Refused(f"the demo province did not record cleanly ({done.imported.refused:,} refused)")
-    click.echo(format_first_report(done.report))
+        raise Refused(f"the demo province did not record cleanly ({imported.refused:,} refused)")
+    click.echo(dashboard_text(done.report, view))
     if not done.report["integrity"]["ok"]:
         sys.exit(1)
 
 
 # --- integrity -----------------------------------------------------------------------------------
-@cli.command(context_settings=CONTEXT)
+@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES)
 @click.option("--private", "private_path", default="cadre-ledger.key", show_default=True, metavar="FILE",
               help="Where to write the private key (mode 0600).")
 @click.option("--public", "public_path", default="cadre-ledger.pub", show_default=True, metavar="FILE",
@@ -711,9 +1057,9 @@ def keygen(private_path: str, public_path: str) -> None:
     click.echo(f"wrote {private_path} (keep it secret) and {public_path}; fingerprint {fingerprint}")
 
 
-@cli.command("checkpoint", context_settings=CONTEXT)
+@cli.command("checkpoint", context_settings=CONTEXT, epilog=EXIT_CODES)
 @click.option("--key", "key_path", metavar="FILE", help="The private key (else CADRE_LEDGER_SIGNING_KEY).")
-@click.option("--out", metavar="FILE", help="Also save the checkpoint to FILE.")
+@click.option("--out", metavar="FILE", help="Also save the checkpoint to FILE (its directory must exist).")
 @pass_env
 def checkpoint_cmd(env: Env, key_path: str | None, out: str | None) -> None:
     """Print (and save) a signed checkpoint: tree size, root hash, time, signature. Auditors keep these.
@@ -730,7 +1076,7 @@ def checkpoint_cmd(env: Env, key_path: str | None, out: str | None) -> None:
     click.echo(text)
 
 
-@cli.command(context_settings=CONTEXT)
+@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES)
 @click.option("--checkpoint", "checkpoints", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="A saved checkpoint the log must still extend (repeatable).")
 @click.option("--public-key", type=click.Path(exists=True, dir_okay=False), help="The signer's public key.")
@@ -761,16 +1107,16 @@ def verify(env: Env, checkpoints: tuple[str, ...], public_key: str | None, log_o
 
         with progress_bar(env.ledger.recorder.max_notification_id() or 0, "checking") as bar:
             summary = with_derived(summary, verify_derived(env.ledger, progress=bar))
-    output.document(summary, lambda: str(summary["message"]))
+    output.document(summary, lambda view: view.paint(str(summary["message"]), "good" if summary["ok"] else "bad"))
     if not summary["ok"]:
         sys.exit(1)
 
 
-@cli.command(context_settings=CONTEXT)
+@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES)
 @click.argument("decision_id")
 @click.option("--checkpoint", type=click.Path(exists=True, dir_okay=False),
               help="Prove inclusion in the tree this saved checkpoint signed.")
-@click.option("--out", metavar="FILE", help="Also save the proof to FILE.")
+@click.option("--out", metavar="FILE", help="Also save the proof to FILE (its directory must exist).")
 @pass_env
 def prove(env: Env, decision_id: str, checkpoint: str | None, out: str | None) -> None:
     """Print an inclusion proof for one decision, checkable offline with verify-proof.
@@ -787,7 +1133,7 @@ def prove(env: Env, decision_id: str, checkpoint: str | None, out: str | None) -
     click.echo(text)
 
 
-@cli.command("verify-proof", context_settings=CONTEXT)
+@cli.command("verify-proof", context_settings=CONTEXT, epilog=EXIT_CODES)
 @click.argument("proof_file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--public-key", type=click.Path(exists=True, dir_okay=False),
               help="Check the signature of the checkpoint the proof carries.")
@@ -833,7 +1179,7 @@ def proof_line(result: dict[str, Any]) -> str:
             f"root {result['root_hash']}{bound}{against}{signed}")
 
 
-@cli.command(context_settings=CONTEXT)
+@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES)
 @output_options("json", "csv")
 @pass_env
 def projections(env: Env, output: Output) -> None:
@@ -843,13 +1189,15 @@ def projections(env: Env, output: Output) -> None:
     Example:
       cadre-ledger projections
     """
-    output.rows(env.reader.positions())
+    output.rows(env.reader.positions(), ["name", "table", "rows", "position", "log_head", "lag"],
+                section="projections")
 
 
-@cli.command(context_settings=CONTEXT)
+@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES)
 @click.argument("name", required=False, default="all", type=click.Choice(READ_MODELS))
+@people_options
 @pass_env
-def rebuild(env: Env, name: str) -> None:
+def rebuild(env: Env, name: str, view: View) -> None:
     """Rebuild the read models (or the one named) from zero, from every stored event.
 
     \b
@@ -860,14 +1208,14 @@ def rebuild(env: Env, name: str) -> None:
     from projections.reader import Reader
 
     tables = None if name == "all" else [f"proj_{name}"]
-    with progress_bar(env.writer.recorder.max_notification_id() or 0, "rebuilding") as bar:
-        count = Reader(env.writer).rebuild(progress=bar, tables=tables)
-    what = "the read models" if tables is None else f"the {name} read model"
-    click.echo(f"rebuilt {what} from {count:,} events")
+    writer = env.write_ledger
+    with progress_bar(writer.recorder.max_notification_id() or 0, "rebuilding") as bar:
+        count = Reader(writer).rebuild(progress=bar, tables=tables)
+    click.echo(messages.rebuilt(None if tables is None else name, count, view.lang))
 
 
 def main() -> None:
-    """Console entry point: one-line errors, exit 1 for refusals, 2 for usage and unusable input."""
+    """Console entry point: one-line errors, exit 1 for refusals, 2 for usage and unusable input, 3 for bugs."""
     for stream in (sys.stdout, sys.stderr):  # a character the terminal cannot show is escaped, never a crash
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
@@ -876,11 +1224,14 @@ def main() -> None:
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(130)
+    except click.FileError as e:
+        Unusable(f"{e.ui_filename}: {e.message}").show()
+        sys.exit(2)
     except click.ClickException as e:
         e.show()
         sys.exit(e.exit_code)
     except LedgerError as e:
-        click.echo(f"error: {e.message}", err=True)
+        (Unusable if e.exit_code == 2 else Refused)(e.message).show()
         sys.exit(e.exit_code)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
@@ -895,7 +1246,7 @@ def main() -> None:
         if os.environ.get("CADRE_LEDGER_DEBUG"):
             raise
         click.echo(f"internal error: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''} "
-                   "(set CADRE_LEDGER_DEBUG=1 for the traceback)", err=True)
+                   "(a bug, exit 3; set CADRE_LEDGER_DEBUG=1 for the traceback and report it)", err=True)
         sys.exit(3)
 
 

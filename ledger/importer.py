@@ -119,7 +119,10 @@ class Importer:
         work = Workspace(self.app.load_subject)
         errors: list[str] = []
         already = 0
+        _stage(progress, "checking", len(parsed))
         for number, decision, chash in parsed:
+            if progress:
+                progress(1)
             d_id = decision["id"]
             previous = known.get(d_id, (None,))[0] or seen.get(d_id)
             if previous is not None:
@@ -162,6 +165,7 @@ class Importer:
 
     def _write(self, work: Workspace, report: ImportReport, progress: Callable[[int], None] | None) -> None:
         pending = work.pending
+        _stage(progress, "recording", len(pending))
         pending.reverse()  # taken from the end, a batch at a time, so that each written batch is let go at once
         while pending:
             batch = pending[:-BATCH - 1:-1]
@@ -171,3 +175,10 @@ class Importer:
             report.ids.extend(p.index[0] for p in batch)
             if progress:
                 progress(len(batch))
+
+
+def _stage(progress: Callable[[int], None] | None, label: str, total: int) -> None:
+    """Tell a progress bar that can show stages (one with a `stage(label, total)` method) which one begins."""
+    begin = getattr(progress, "stage", None)
+    if begin is not None:
+        begin(label, total)

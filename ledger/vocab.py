@@ -283,6 +283,79 @@ FINDING_TERMS: dict[str, tuple[str, str]] = {
     "retroactive-breach": ("补录违规", "事后补录的决定使已记录事项违反规则"),
 }
 VALUE_TERMS: dict[str, tuple[str, str]] = {"true": ("是", "是"), "false": ("否", "否"), "none": ("无", "无")}
+# The kinds of restriction that no decision enumeration names (an open investigation).
+RESTRICTION_KIND_TERMS: dict[str, tuple[str, str]] = {"investigation": ("立案审查调查", "立案审查调查期间")}
+# Where a report stands (R-REPORT) and the state of its letter inquiry.
+REPORT_STANDING_TERMS: dict[str, tuple[str, str]] = {
+    "open": ("未了结", "正在处置，尚未了结"),
+    "overdue": ("函询逾期", "函询未按期回复"),
+    "deferred": ("暂存待查", "暂存待查"),
+    "closed": ("已了结", "已了结"),
+    "clarified": ("已澄清", "已查诬澄清、恢复名誉"),
+}
+REPORT_STATUS_TERMS: dict[str, tuple[str, str]] = {
+    "received": ("已受理", "已受理，尚未处置"),
+    "awaiting-reply": ("待回复", "函询待回复"),
+    "replied": ("已回复", "已按期回复函询，待了结"),
+    "replied-late": ("逾期回复", "逾期回复函询，待了结"),
+    "overdue": ("逾期未回复", "函询逾期未回复"),
+}
+# Decision types, for history and case listings.
+DECISION_TYPE_TERMS: dict[str, tuple[str, str]] = {
+    "register": ("登记", "干部登记入库"),
+    "appointment": ("职务任免", "职务任免"),
+    "removal": ("免职", "免去领导职务"),
+    "rank-promotion": ("职级晋升", "职级晋升"),
+    "rank-demotion": ("职级降低", "职级降低"),
+    "assessment": ("年度考核", "年度考核"),
+    "democratic-evaluation": ("民主测评", "民主测评"),
+    "performance-entry": ("实绩清单", "实绩清单事项"),
+    "determination": ("认定", "不担当不作为情形认定"),
+    "sanction": ("处分", "党纪处分或政务处分"),
+    "probation-extension": ("延长留党察看", "延长留党察看期限"),
+    "party-rights-restored": ("恢复党员权利", "恢复党员权利"),
+    "org-handling": ("组织处理", "组织处理"),
+    "suspension-end": ("停职检查结束", "停职检查结束"),
+    "investigation-open": ("立案审查", "立案审查调查"),
+    "investigation-close": ("结案", "审查调查结案"),
+    "exemption": ("容错免责", "容错纠错免责"),
+    "revocation": ("撤销", "申诉复查撤销"),
+    "retraction": ("撤回", "录入错误撤回"),
+    "variation": ("变更", "复审复核变更"),
+    "employment-end": ("人事关系终止", "人事关系终止"),
+    "report": ("问题线索", "问题线索受理"),
+    "report-disposition": ("线索处置", "问题线索处置"),
+    "inquiry-reply": ("函询回复", "函询回复"),
+    "clarification": ("澄清正名", "查诬澄清、恢复名誉"),
+    "commendation": ("奖励", "嘉奖、记功、授予称号"),
+    "pool-entry": ("入库", "进入敢做善成优秀干部库"),
+    "pool-exit": ("出库", "退出敢做善成优秀干部库"),
+    "secondment": ("挂职", "挂职或跟班学习"),
+    "secondment-end": ("挂职结束", "挂职或跟班学习结束"),
+    "training": ("培训", "参加培训"),
+    "health-check": ("体检", "体检"),
+    "leave": ("休假", "休假"),
+    "reuse-review": ("期满使用审查", "影响期满后使用审查"),
+    "unit-accountability": ("单位问责", "党组织、单位问责（一案双查）"),
+    "post-register": ("职位登记", "领导职位登记"),
+    "leadership-change": ("主要领导变动", "主要负责人变动，启动工作交接"),
+    "handover-item": ("交接事项", "交接清单事项"),
+    "handover-extension": ("交接延期", "批准延长交接期限"),
+    "handover-signoff": ("交接签字", "交接签字"),
+    "handover-complete": ("交接办结", "工作交接办结"),
+}
+# The kinds of change that `changes` lists between two dates.
+CHANGE_TERMS: dict[str, tuple[str, str]] = {
+    "restriction-started": ("影响期开始", "影响期开始"),
+    "restriction-ended": ("影响期解除", "影响期届满解除"),
+    "promotable": ("可否提拔", "可否提拔变化"),
+    "flag-raised": ("触发调整情形", "触发不担当不作为调整情形"),
+    "flag-determined": ("情形已认定", "调整情形已认定"),
+    "post": ("职务", "职务变化"),
+    "post-level": ("职务层次", "职务层次变化"),
+    "rank": ("职级", "职级变化"),
+    "employment": ("在职状态", "在职状态变化"),
+}
 
 # group -> terms, in the order `display` looks a token up when no group is given.
 DISPLAY_TERMS: dict[str, dict[str, tuple[str, str]]] = {
@@ -290,6 +363,12 @@ DISPLAY_TERMS: dict[str, dict[str, tuple[str, str]]] = {
     "grade_effects": GRADE_EFFECT_TERMS, "employment": EMPLOYMENT_TERMS,
     "handover_statuses": HANDOVER_STATUS_TERMS, "finding_kinds": FINDING_TERMS, "values": VALUE_TERMS,
     "columns": COLUMN_TERMS,
+}
+# group -> terms of the read side's own tokens that the published terms table does not list (our wording),
+# looked up after DISPLAY_TERMS.
+OWN_TERMS: dict[str, dict[str, tuple[str, str]]] = {
+    "restriction_kinds": RESTRICTION_KIND_TERMS, "report_standings": REPORT_STANDING_TERMS,
+    "report_statuses": REPORT_STATUS_TERMS, "decision_types": DECISION_TYPE_TERMS, "changes": CHANGE_TERMS,
 }
 # group -> the decision enumerations above (one term each), looked up after the display terms.
 VOCABULARIES: dict[str, Mapping[str, str]] = {
@@ -317,17 +396,18 @@ def _value_token(token: object) -> str:
 def display(token: object, *, group: str | None = None, long: bool = False) -> str:
     """The official Chinese term of a token (short, or `long` for the dossier), else the token itself.
 
-    `group` names a table of DISPLAY_TERMS or VOCABULARIES (`"bars"`, `"tracks"`, `"grades"`, …); without
+    `group` names a table of DISPLAY_TERMS, OWN_TERMS or VOCABULARIES (`"bars"`, `"tracks"`, `"grades"`, …); without
     it the display terms are searched first, then the decision enumerations, in the order listed, so a
     token of two tables (`employment`, `party`) needs its group. True, False and None are `values`.
     """
     key = _value_token(token)
-    if group is not None and group not in DISPLAY_TERMS and group not in VOCABULARIES:
-        raise KeyError(f"no display group {group!r}; groups: {', '.join([*DISPLAY_TERMS, *VOCABULARIES])}")
-    groups = [group] if group is not None else [*DISPLAY_TERMS, *VOCABULARIES]
+    terms = {**DISPLAY_TERMS, **OWN_TERMS}
+    if group is not None and group not in terms and group not in VOCABULARIES:
+        raise KeyError(f"no display group {group!r}; groups: {', '.join([*terms, *VOCABULARIES])}")
+    groups = [group] if group is not None else [*terms, *VOCABULARIES]
     for name in groups:
-        if name in DISPLAY_TERMS and key in DISPLAY_TERMS[name]:
-            short, full = DISPLAY_TERMS[name][key]
+        if name in terms and key in terms[name]:
+            short, full = terms[name][key]
             return full if long else short
         if name in VOCABULARIES and key in VOCABULARIES[name]:
             return VOCABULARIES[name][key]

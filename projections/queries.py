@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from ledger.storage.session import Cursor
+from ledger.vocab import term_key
 from projections.tables import columns
 
 Row = dict[str, Any]
@@ -36,9 +37,11 @@ def running_restrictions(rows: Iterable[Row], as_of: date) -> list[Row]:
 
 def list_cadres(tables: dict[str, list[Row]], as_of: date, *, expiring_within: int | None = None,
                 flagged: bool = False, not_promotable: bool = False, pool: bool = False,
-                unit: str | None = None) -> list[Row]:
-    """`list`: cadres with their promotability, next end of a running period, open flags and pool membership."""
+                unit: str | None = None, name: str | None = None) -> list[Row]:
+    """`list`: cadres with their promotability, next end of a running period, open flags and pool membership;
+    `name` keeps those whose name contains it (after NFKC and trimming)."""
     day = as_of.isoformat()
+    part = term_key(name) if name else None
     horizon = (as_of + timedelta(days=expiring_within)).isoformat() if expiring_within is not None else None
     running: dict[str, list[Row]] = {}
     for r in running_restrictions(tables["proj_restrictions"], as_of):
@@ -53,6 +56,8 @@ def list_cadres(tables: dict[str, list[Row]], as_of: date, *, expiring_within: i
     for cadre in sorted(tables["proj_cadres"], key=lambda r: r["cadre"]):
         key = cadre["cadre"]
         if cadre["registered_on"] > day or (unit is not None and cadre["unit"] != unit):
+            continue
+        if part is not None and part not in term_key(cadre["name"] or ""):
             continue
         mine = running.get(key, [])
         promotable = not any(r["blocks_promotion"] for r in mine)

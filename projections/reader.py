@@ -7,17 +7,20 @@ what was recorded by then.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
+from contextlib import AbstractContextManager, nullcontext
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from ledger.app import CadreLedger, history_row
 from ledger.cadre import Cadre
+from ledger.errors import NotFound
 from ledger.facts import known_at, named_posts
 from ledger.post import LeadershipPost
 from ledger.replay import Replayed, replay_streams
 from ledger.rules.handover import compute_handovers
 from ledger.rules.reports import compute_reports
 from ledger.status import compose_status
+from ledger.vocab import term_key
 from projections import queries, runner
 from projections.derive import Rows
 from projections.queries import Row, rows_at
@@ -25,13 +28,21 @@ from projections.tables import SUBJECT_TABLES, TABLE_NAMES, columns, create_tabl
 
 HANDOVER_SUMMARY = ("post", "announced_on", "due_on", "status", "outgoing", "incoming", "completed_on")
 REPORT_GROUPS = ("open", "overdue", "deferred", "closed", "clarified")
+CHINA = timezone(timedelta(hours=8))  # Asia/Shanghai has kept UTC+8 since 1991
+# A progress bar for a task of so many steps, with a label: a context giving `update(n)`, or None.
+Progress = Callable[[int, str], AbstractContextManager[Callable[[int], Any] | None]]
+
+
+def no_progress(_total: int, _label: str) -> AbstractContextManager[Callable[[int], Any] | None]:
+    """No progress bar."""
+    return nullcontext()
 
 
 class Reader:
     """Answers queries about one ledger, through its reporting tables where a question spans cadres."""
 
-    def __init__(self, app: CadreLedger) -> None:
-        self.app = app
+    def __init__(self, app: CadreLedger, progress: Progress = no_progress) -> None:
+        self.app, self.progress = app, progress
         self.notes: list[str] = []  # what people should know about how an answer was found (stderr)
         self._now: Rows | None = None
         if app.mode == "write":
@@ -49,6 +60,14 @@ class Reader:
             return True
         return at >= (self.app.recorder.max_notification_id() or 0)
 
+    def rows(self, table: str) -> list[tuple[Any, ...]]:
+        """Every row of one reporting table as the log says now: read from the table when it is current,
+        else from the rows derived in memory."""
+        if not self.current():
+            return list(self._rows_now()[table])
+        with self.app.session.transaction(commit=False) as c:
+            return c.execute(f"SELECT * FROM {table}").fetchall()
+
     def _rows_now(self) -> Rows:
         """Every reporting row as the log says now, without writing: the tables' rows with those of the subjects
         recorded since their position derived afresh (every subject's, when the tables were never built)."""
@@ -64,9 +83,12 @@ class Reader:
             stale = {runner.subject_keys(s)[column] for s in subjects}
             at_column = columns(table).index(column)
             rows[table] = [r for r in rows[table] if r[at_column] not in stale]
-        for subject in subjects:
-            for table, values in runner.rows_for(self.app, subject).items():
-                rows[table] += values
+        with self.progress(len(subjects), "deriving") as bar:
+            for subject in subjects:
+                if bar:
+                    bar(1)
+                for table, values in runner.rows_for(self.app, subject).items():
+                    rows[table] += values
         why = self.app.access.why_not or "this process may not write"
         behind = head - at
         lag = "were never built" if not built else f"lag {behind:,} event{'s' if behind != 1 else ''}"
@@ -109,12 +131,15 @@ class Reader:
         """Every reporting row as the ledger said at `at`: every stream replayed from its events, those recorded
         by then."""
         derived: Rows = {t: [] for t in TABLE_NAMES}
-        for stream in replay_streams(self.app.session, self.app.mapper):
-            facts = known_at(stream.facts, at)
-            if facts:
-                subject = Replayed(stream.originator_id, stream.subject_key, stream.key, facts)
-                for table, values in runner.rows_for(self.app, subject).items():
-                    derived[table] += values
+        with self.progress(self.app.recorder.max_notification_id() or 0, "replaying") as bar:
+            for stream in replay_streams(self.app.session, self.app.mapper):
+                if bar:
+                    bar(len(stream.facts))
+                facts = known_at(stream.facts, at)
+                if facts:
+                    subject = Replayed(stream.originator_id, stream.subject_key, stream.key, facts)
+                    for table, values in runner.rows_for(self.app, subject).items():
+                        derived[table] += values
         return derived
 
     # --- one cadre ------------------------------------------------------------------------------------
@@ -124,8 +149,7 @@ class Reader:
         facts = self.app.facts(Cadre, cadre, at)
         posts = named_posts(facts, lambda post: self.app.post_info(post, at))
         handovers = [{k: h.get(k) for k in HANDOVER_SUMMARY} for h in self.cadre_handovers(cadre, as_of, at)]
-        with self.app.reading(Cadre.id_for(cadre), f"cadre/{cadre}"):
-            return compose_status(facts, as_of, moment, posts=posts, handovers=handovers)
+        return compose_status(facts, as_of, moment, posts=posts, handovers=handovers)
 
     def cadre_handovers(self, cadre: str, as_of: date, at: datetime | None = None) -> list[dict[str, Any]]:
         """The handovers a cadre is party to, as outgoing or incoming leader (posts found via the read models)."""
@@ -159,17 +183,108 @@ class Reader:
                                             "incoming = ? ORDER BY post", (cadre, cadre)).fetchall()]
 
     # --- across cadres --------------------------------------------------------------------------------
-    def list_cadres(self, as_of: date, at: datetime | None = None, **filters: Any) -> list[Row]:
-        """`list` (see queries.list_cadres)."""
-        return queries.list_cadres(self.tables(as_of, at), as_of, **filters)
+    def list_cadres(self, as_of: date, at: datetime | None = None, tables: dict[str, list[Row]] | None = None,
+                    **filters: Any) -> list[Row]:
+        """`list` (see queries.list_cadres); `tables` when already read for the same question."""
+        return queries.list_cadres(tables or self.tables(as_of, at), as_of, **filters)
 
-    def findings(self, as_of: date, at: datetime | None = None, kind: str | None = None) -> list[Row]:
+    def findings(self, as_of: date, at: datetime | None = None, kind: str | None = None,
+                 tables: dict[str, list[Row]] | None = None) -> list[Row]:
         """`findings`: every audit finding raised on or before `as_of`."""
-        return queries.findings(self.tables(as_of, at)["proj_findings"], as_of, kind)
+        return queries.findings((tables or self.tables(as_of, at))["proj_findings"], as_of, kind)
 
-    def handovers(self, as_of: date, at: datetime | None = None, **filters: Any) -> list[Row]:
+    def handovers(self, as_of: date, at: datetime | None = None, tables: dict[str, list[Row]] | None = None,
+                  **filters: Any) -> list[Row]:
         """`handovers`: every handover announced on or before `as_of`, with its status then."""
-        return queries.handovers(self.tables(as_of, at)["proj_handovers"], as_of, **filters)
+        return queries.handovers((tables or self.tables(as_of, at))["proj_handovers"], as_of, **filters)
+
+    # --- changes --------------------------------------------------------------------------------------
+    def changes(self, start: date, end: date, at: datetime | None = None,
+                cadres: Sequence[str] | None = None) -> list[Row]:
+        """Every status change dated in [start, end) of `cadres` (default: every cadre), as known at `at`."""
+        from projections.changes import window_changes
+
+        chosen = list(cadres) if cadres is not None else [s.split("/", 1)[1] for s in self.app.streams()
+                                                          if s.startswith("cadre/")]
+
+        def subjects() -> Any:
+            with self.progress(len(chosen), "comparing") as bar:
+                for cadre in chosen:
+                    if bar:
+                        bar(1)
+                    try:
+                        facts = self.app.facts(Cadre, cadre, at)
+                    except NotFound:
+                        continue  # not yet recorded at `at`
+                    yield cadre, facts, named_posts(facts, lambda post: self.app.post_info(post, at))
+
+        return window_changes(subjects(), start, end)
+
+    def recorded_since(self, since: datetime, streams: Sequence[str] | None = None) -> list[Row]:
+        """Decisions recorded at or after `since` (of `streams` only, when given): late ones first, latest first."""
+        from projections.changes import recorded_since
+        from projections.feed import envelopes
+
+        wanted = set(streams) if streams is not None else None
+        head = self.app.recorder.max_notification_id() or 0
+
+        def chosen() -> Any:
+            with self.progress(head, "reading") as bar:
+                for envelope in envelopes(self.app):
+                    if bar:
+                        bar(1)
+                    if wanted is None or envelope["stream"] in wanted:
+                        yield envelope
+
+        return recorded_since(chosen(), since, lambda moment: moment.astimezone(CHINA).date())
+
+    # --- names ----------------------------------------------------------------------------------------
+    def cadres_named(self, name: str) -> list[Row]:
+        """The cadres (number, name, unit) whose name is exactly `name` (after NFKC and trimming)."""
+        wanted = term_key(name)
+        cadre, named, unit = (columns("proj_cadres").index(c) for c in ("cadre", "name", "unit"))
+        rows = sorted(self.rows("proj_cadres"), key=lambda r: r[cadre])
+        return [{"cadre": r[cadre], "name": r[named], "unit": r[unit]} for r in rows
+                if term_key(r[named] or "") == wanted]
+
+    def units(self) -> set[str]:
+        """Every unit the ledger names: of its cadres, its leading posts and its accountable units."""
+        found = {r[columns("proj_cadres").index("unit")] for r in self.rows("proj_cadres")}
+        found |= {r[columns("proj_handovers").index("unit")] for r in self.rows("proj_handovers")}
+        found |= {s.split("/", 1)[1] for s in self.app.streams() if s.startswith("unit/")}
+        return {u for u in found if u} | {info["unit"] for info in self.posts().values() if info.get("unit")}
+
+    def cadre_numbers(self, unit: str | None = None) -> list[str]:
+        """Every cadre's number, or those of one unit (from the reporting table, brought up to date)."""
+        cadre, at_unit = columns("proj_cadres").index("cadre"), columns("proj_cadres").index("unit")
+        return sorted(r[cadre] for r in self.rows("proj_cadres") if unit is None or r[at_unit] == unit)
+
+    def unit_streams(self, unit: str, at: datetime | None = None) -> list[str]:
+        """The streams of one unit: its own (一案双查), its leading posts' and its cadres'."""
+        own = [f"unit/{unit}"] if f"unit/{unit}" in self.app.streams("unit-accountability") else []
+        posts = [f"post/{post}" for post, info in self.posts(at).items() if info.get("unit") == unit]
+        return own + posts + [f"cadre/{cadre}" for cadre in self.cadre_numbers(unit)]
+
+    def unit_history(self, unit: str, at: datetime | None = None) -> list[dict[str, Any]]:
+        """Every event of one unit, its leading posts and its cadres, in recorded order."""
+        rows: list[dict[str, Any]] = []
+        for stream in self.unit_streams(unit, at):
+            try:
+                facts = self.app.stream_facts(stream, at)
+            except NotFound:
+                continue  # not yet recorded at `at`
+            rows += [{"stream": stream, **history_row(f, stream.split("/", 1)[0])} for f in facts]
+        return sorted(rows, key=lambda r: (r["recorded_at"], r["stream"], r["seq"]))
+
+    def posts(self, at: datetime | None = None) -> dict[str, dict[str, Any]]:
+        """Every registered leading post with its register fields (unit, title, level …)."""
+        found = {}
+        for stream in self.app.streams("post-register"):
+            post = stream.split("/", 1)[1]
+            info = self.app.post_info(post, at)
+            if info is not None:
+                found[post] = info
+        return found
 
     def reports(self, as_of: date, at: datetime | None = None, which: str | None = None) -> list[dict[str, Any]]:
         """Reports about cadres as of `as_of`: all, or those `open`, `overdue` or `clarified` (R-REPORT)."""

@@ -63,10 +63,10 @@ def test_import_reads_standard_input(run):
     assert result.stdout.strip() == "recorded 1, already recorded 0, refused 0"
 
 
-def test_a_write_without_an_actor_is_refused_with_the_fix(run, examples_file):
+def test_a_write_without_an_actor_is_an_unusable_invocation_with_the_fix(run, examples_file):
     result = run("import", examples_file, actor=None)
 
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr.strip() == ("error: no actor: every write names who records it; pass --actor NAME or "
                                      "set CADRE_LEDGER_ACTOR")
 

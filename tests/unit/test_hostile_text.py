@@ -129,7 +129,7 @@ def test_a_csv_cell_keeps_its_line_breaks_but_not_control_characters():
 
 
 def test_list_and_object_cells_are_escaped_too():
-    assert cell([f"a{ESC}", {"k": f"v{CSI}"}]) == 'a\\x1b, {"k":"v\\x9b"}'
+    assert cell([f"a{ESC}", {"k": f"v{CSI}"}]) == '["a\\u001b",{"k":"v\\x9b"}]'
 
 
 def test_json_output_escapes_del_c1_and_bidirectional_controls_and_keeps_the_same_value():

@@ -46,12 +46,20 @@ def today_in_china() -> date:
     return datetime.now(CHINA).date()
 
 
+# Decisions are dated 1900-2100 (ledger/decisions.py); a query may look a century past the last of them.
+QUERY_DATES = (date(1900, 1, 1), date(2200, 12, 31))
+
+
 def parse_date(value: str) -> date:
-    """A YYYY-MM-DD option value, or a one-line usage error with the fix."""
+    """A YYYY-MM-DD option value within QUERY_DATES, or a one-line usage error with the fix."""
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD, e.g. 2026-03-09") from None
+    if not QUERY_DATES[0] <= day <= QUERY_DATES[1]:
+        raise click.BadParameter(f"{value} is outside the dates a query answers for ({QUERY_DATES[0]} to "
+                                 f"{QUERY_DATES[1]}); check the year")
+    return day
 
 
 def parse_as_of(_ctx: Any, _param: Any, value: str | None) -> date:
@@ -71,7 +79,11 @@ def parse_known_at(_ctx: Any, _param: Any, value: str | None) -> datetime | None
         raise click.BadParameter(
             f"{value!r} is not an ISO 8601 timestamp; write e.g. 2025-08-01T00:00:00Z or 2025-08-01T08:00+08:00"
         ) from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    try:
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except OverflowError:
+        raise click.BadParameter(f"{value!r} falls outside the years 0001-9999 in UTC; write a later or earlier "
+                                 "moment, e.g. 2025-08-01T00:00:00Z") from None
 
 
 def parse_lang(_ctx: Any, _param: Any, value: str | None) -> str:
@@ -161,17 +173,17 @@ class Output:
         write_file(self.path, text + ("\n" if nl else ""))
 
 
-def write_file(path: str, text: str) -> None:
-    """Write UTF-8 text to `path`; a path that cannot be written is unusable input (exit 2)."""
+def write_file(path: str, text: str, option: str = "--out") -> None:
+    """Write UTF-8 text to `path` (given by `option`); a path that cannot be written is unusable input (exit 2)."""
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
-        raise UnusableInput(f"--out {path}: the directory {os.path.dirname(path) or '.'} does not exist; "
+        raise UnusableInput(f"{option} {path}: the directory {os.path.dirname(path) or '.'} does not exist; "
                             "create it first (mkdir -p) or choose another path")
     try:
         with open(path, "w", encoding="utf-8") as out:
             out.write(text)
     except OSError as error:
-        raise UnusableInput(f"--out {path}: cannot write it: {error.strerror or error}") from None
+        raise UnusableInput(f"{option} {path}: cannot write it: {error.strerror or error}") from None
 
 
 def output_options(*formats: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -202,6 +214,38 @@ def output_options(*formats: str) -> Callable[[Callable[..., Any]], Callable[...
                            help="Print JSON (English keys and tokens, whatever --lang says).")(run)
         return people_options(run)
     return decorate
+
+
+def html_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--html FILE: write the answer as one printable page (projections/pictures/) instead of printing it."""
+    return click.option("--html", "html_path", metavar="FILE",
+                        help="Write a self-contained, printable HTML page to FILE instead of printing (Chinese "
+                             "unless --lang en); its directory must exist. Example: --html dossier.html")(fn)
+
+
+def write_page(env: Env, output: Output, path: str, what: str, as_of: date, known_at: datetime | None,
+               render: Callable[[Any, str], str]) -> None:
+    """Render a page (in Chinese unless a language was asked for) with the provenance every page carries, write
+    it to `path`, and say so."""
+    from projections.pictures import page_meta
+
+    if output.fmt != "table" or output.path is not None:
+        raise click.UsageError("--html writes its own file; leave out --json and --out")
+    source = click.get_current_context().get_parameter_source("lang")
+    lang = output.view.lang if source not in (None, click.core.ParameterSource.DEFAULT) else "zh"
+    meta = page_meta(env.ledger, as_of, known_at, actor=env.actor or _login_name())
+    write_file(path, render(meta, lang), "--html")
+    click.echo(messages.wrote_page(path, what, output.view.lang))
+
+
+def _login_name() -> str:
+    """Who generated a page when no --actor was given: the login name of the process."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container)
+        return f"uid {os.getuid()}"
 
 
 # --- progress: one bar per stage, with a true ETA, finished at 100% ---------------------------------------
@@ -657,9 +701,11 @@ def history(env: Env, cadre: str | None, post: str | None, unit: str | None, as_
 @cli.command(context_settings=CONTEXT, epilog=EXIT_CODES)
 @click.argument("cadre")
 @time_axes
+@html_option
 @output_options("json")
 @pass_env
-def show(env: Env, cadre: str, as_of: date, known_at: datetime | None, output: Output) -> None:
+def show(env: Env, cadre: str, as_of: date, known_at: datetime | None, html_path: str | None,
+         output: Output) -> None:
     """A cadre's status, by number or by name: impact periods, promotability, triggers, rank eligibility.
 
     A name that several cadres share lists them with their numbers and units (exit 1).
@@ -669,10 +715,17 @@ def show(env: Env, cadre: str, as_of: date, known_at: datetime | None, output: O
       cadre-ledger show HB-000123
       cadre-ledger show 张明 --lang zh
       cadre-ledger show HB-000123 --as-of 2025-07-01 --known-at 2025-08-01T00:00:00Z --json
+      cadre-ledger show HB-000123 --html dossier.html
     """
     from projections.sections import to_sections
 
     status = env.reader.status(env.cadre(cadre, output.view.lang), as_of, known_at)
+    if html_path is not None:
+        from projections.pictures import render_dossier
+
+        write_page(env, output, html_path, "dossier", as_of, known_at,
+                   lambda meta, lang: render_dossier(status, meta, lang))
+        return
     output.document(status, lambda view: to_sections(status, view))
 
 
@@ -701,6 +754,9 @@ def list_cmd(env: Env, expiring_within: int | None, flagged: bool, not_promotabl
       cadre-ledger list --not-promotable --unit 掇刀区财政局 --csv --bom --out barred.csv
       cadre-ledger list --name 张 --lang zh
     """
+    if expiring_within is not None and date.max - as_of < timedelta(days=min(expiring_within, 10**7)):
+        raise click.BadParameter(f"{expiring_within:,} days after {as_of} is past 9999-12-31; give fewer days",
+                                 param_hint="--expiring-within")
     rows = env.reader.list_cadres(as_of, known_at, expiring_within=expiring_within, flagged=flagged,
                                   not_promotable=not_promotable, pool=pool,
                                   unit=env.unit(unit) if unit is not None else None, name=name)
@@ -889,9 +945,11 @@ def changes(env: Env, start: date | None, end: date | None, recorded_since: date
 @cli.command(context_settings=CONTEXT, epilog=EXIT_CODES)
 @click.option("--unit", help="Only this unit's cadres, posts and findings, e.g. --unit 掇刀区.")
 @time_axes
+@html_option
 @output_options("json")
 @pass_env
-def dashboard(env: Env, unit: str | None, as_of: date, known_at: datetime | None, output: Output) -> None:
+def dashboard(env: Env, unit: str | None, as_of: date, known_at: datetime | None, html_path: str | None,
+              output: Output) -> None:
     """The dashboard `demo` prints, for this ledger on any date: restrictions ending within 90 days, triggers
     awaiting determination, overdue handovers and inquiry replies, audit findings (the latest first), integrity.
 
@@ -899,6 +957,7 @@ def dashboard(env: Env, unit: str | None, as_of: date, known_at: datetime | None
     Example:
       cadre-ledger dashboard --as-of 2026-11-20 --lang zh
       cadre-ledger dashboard --as-of 2026-06-30 --unit 掇刀区
+      cadre-ledger dashboard --html dashboard.html --unit 掇刀区
     """
     from ledger.integrity.front import summarize, verify_ledger
     from projections.dashboard import dashboard_text
@@ -907,12 +966,17 @@ def dashboard(env: Env, unit: str | None, as_of: date, known_at: datetime | None
     chosen = env.unit(unit) if unit is not None else None
     integrity = summarize(verify_ledger(env.ledger.session))
     report = first_report(env.reader, as_of, integrity, chosen, known_at)
-    # A later `--html FILE` renders this same `report` as a page (projections/pictures/).
+    if html_path is not None:
+        from projections.pictures import render_dashboard
+
+        write_page(env, output, html_path, "dashboard", as_of, known_at,
+                   lambda meta, lang: render_dashboard(report, meta, lang, unit=chosen))
+        return
     output.document(report, lambda view: dashboard_text(report, view))
 
 
 @cli.command(context_settings=CONTEXT, epilog=EXIT_CODES)
-@click.option("--after", type=click.IntRange(min=0), default=0, metavar="POSITION",
+@click.option("--after", type=click.IntRange(min=0, max=2**63 - 1), default=0, metavar="POSITION",
               help="Start after this log position (exclusive): the last position a consumer saw.")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", help="Output format.")
 @click.option("--follow", is_flag=True, help="Keep streaming new events as they are recorded (Ctrl-C to stop).")

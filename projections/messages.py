@@ -58,6 +58,13 @@ def demo_start(cadres: int, years: int, seed: int, lang: str = "en") -> str:
     return f"generating and recording {number(cadres)} cadres over {years} years (seed {seed})"
 
 
+def wrote_page(path: str, what: str, lang: str = "en") -> str:
+    """What `show --html` and `dashboard --html` did; `what` is "dossier" or "dashboard"."""
+    if lang == "zh":
+        return f"已写出{'干部监督信息档案' if what == 'dossier' else '干部监督工作看板'} {path}（可用浏览器打开、打印）"
+    return f"wrote the {what} to {path} (open it in a browser to read or print)"
+
+
 def several_named(name: str, rows: list[dict[str, Any]], lang: str = "en") -> str:
     """Why a name does not pick one cadre, with each candidate's number and unit."""
     listed = "; ".join(f"{r['cadre']} {r['name']} ({r['unit']})" for r in rows)

@@ -306,6 +306,7 @@ class Env:
         self.db, self.actor = db, actor
         self._ledger: CadreLedger | None = None
         self._writer: CadreLedger | None = None
+        self._log: CadreLedger | None = None
         self._reader: Reader | None = None
 
     @property
@@ -318,6 +319,16 @@ class Env:
 
             self._ledger = CadreLedger(self.db, mode="read")
         return self._ledger
+
+    @property
+    def log_ledger(self) -> CadreLedger:
+        """The ledger at --db, opened to read its sealed log, which needs no key: with a missing or wrong key
+        (`key_problem`), what needs the key is refused where it is asked for."""
+        if self._log is None:
+            from ledger.app import CadreLedger
+
+            self._log = CadreLedger(self.db, mode="read", keyless=True)
+        return self._log
 
     @property
     def write_ledger(self) -> CadreLedger:
@@ -350,7 +361,7 @@ class Env:
         """The cadre number that `named` (a number, or exactly one cadre's name) means; else refused."""
         from ledger.cadre import Cadre
 
-        if self.ledger.load_subject(Cadre.id_for(named)) is not None:
+        if self.ledger.load_subject(self.ledger.id_of(Cadre, named)) is not None:
             return named
         found = self.reader.cadres_named(named)
         if len(found) == 1:
@@ -378,7 +389,7 @@ class Env:
         """Say how answers were found when it matters (stderr), and close the ledger."""
         for note in self._reader.notes if self._reader is not None else ():
             click.echo(f"note: {note}", err=True)
-        for app in (self._ledger, self._writer):
+        for app in (self._ledger, self._writer, self._log):
             if app is not None:
                 app.close()
 
@@ -1047,6 +1058,8 @@ def migrate(env: Env, target_url: str, view: View) -> None:
         head = env.ledger.recorder.max_notification_id() or 0
         with progress_bar(head, "copying") as bar:
             copied = copy_ledger(env.ledger.session, target.session, progress=bar)
+            target.close()
+            target = CadreLedger(target_url)  # opened again as what it now is: the source's copy, keyed alike
             if bar:
                 bar.stage("rebuilding", head)
             Reader(target).rebuild(progress=bar)
@@ -1134,7 +1147,7 @@ def checkpoint_cmd(env: Env, key_path: str | None, out: str | None) -> None:
     """
     from ledger.integrity.front import checkpoint
 
-    text = dumps(checkpoint(env.ledger.session, key_path))
+    text = dumps(checkpoint(env.log_ledger.session, key_path))
     if out:
         write_file(out, text + "\n")
     click.echo(text)
@@ -1165,12 +1178,16 @@ def verify(env: Env, checkpoints: tuple[str, ...], public_key: str | None, log_o
     """
     from ledger.integrity.front import summarize, verify_ledger
 
-    summary = summarize(verify_ledger(env.ledger.session, checkpoints, public_key))
+    app = env.log_ledger
+    if app.key_problem is not None and not log_only:  # the derived checks open what is encrypted
+        raise Unusable(f"{app.key_problem}; checking the snapshots, the decision index and the reporting tables "
+                       "needs the key")
+    summary = summarize(verify_ledger(app.session, checkpoints, public_key))
     if summary["ok"] and not log_only:
         from projections.audit import verify_derived, with_derived
 
-        with progress_bar(env.ledger.recorder.max_notification_id() or 0, "checking") as bar:
-            summary = with_derived(summary, verify_derived(env.ledger, progress=bar))
+        with progress_bar(app.recorder.max_notification_id() or 0, "checking") as bar:
+            summary = with_derived(summary, verify_derived(app, progress=bar))
     output.document(summary, lambda view: view.paint(str(summary["message"]), "good" if summary["ok"] else "bad"))
     if not summary["ok"]:
         sys.exit(1)
@@ -1191,7 +1208,8 @@ def prove(env: Env, decision_id: str, checkpoint: str | None, out: str | None) -
     """
     from ledger.integrity.front import prove as make_proof
 
-    text = dumps(make_proof(env.ledger.session, decision_id, checkpoint))
+    app = env.ledger
+    text = dumps(make_proof(app.session, decision_id, checkpoint, app.keys, app.stream_name))
     if out:
         write_file(out, text + "\n")
     click.echo(text)

@@ -29,15 +29,17 @@ class Subject(Aggregate):
 
     @classmethod
     def id_for(cls, key: str) -> UUID:
-        """The aggregate id: uuid5 of the stream name."""
+        """The aggregate id of a ledger that is not encrypted: uuid5 of the stream name (an encrypted ledger's
+        ids are keyed: `CadreLedger.id_of`)."""
         return stream_id(cls.stream(key))
 
     @classmethod
-    def open(cls, decision: dict[str, Any], actor: str, override_reason: str | None = None) -> Subject:
-        """A new subject whose first event records `decision`."""
+    def open(cls, decision: dict[str, Any], actor: str, override_reason: str | None = None,
+             agg_id: UUID | None = None) -> Subject:
+        """A new subject whose first event records `decision` (its id: `agg_id`, else the unkeyed one)."""
         created = cls.events_by_type[decision["type"]]
         key = decision[cls.subject_key]
-        return cls._create(cast(Any, created), id=cls.id_for(key), key=key,
+        return cls._create(cast(Any, created), id=agg_id or cls.id_for(key), key=key,
                            **event_kwargs(decision, cls.subject_key, actor, override_reason))
 
     def record(self, decision: dict[str, Any], actor: str, override_reason: str | None = None) -> None:

@@ -1,8 +1,6 @@
 """CadreLedger: the application. Records decisions and loads subjects, returning plain data."""
 from __future__ import annotations
 
-import base64
-import binascii
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -16,6 +14,7 @@ from eventsourcing.utils import TopicError
 
 from ledger.aggregate import Subject
 from ledger.cadre import Cadre
+from ledger.decisions import sha256_hex
 from ledger.errors import NotFound, StorageError
 from ledger.events import decision_of
 from ledger.facts import Fact, known_at
@@ -25,6 +24,8 @@ from ledger.integrity.sealing import RECORDER_TOPICS
 from ledger.post import LeadershipPost
 from ledger.storage import index
 from ledger.storage.failures import driver_errors, first_line, storage_failure
+from ledger.storage.keyring import Keyring
+from ledger.storage.meta import KEY_ENV, checked_key, settle
 from ledger.storage.probe import Access, probe
 from ledger.storage.session import Session
 from ledger.storage.transcoder import MsgpackTranscoder
@@ -34,7 +35,6 @@ from ledger.subjects import SUBJECTS
 SNAPSHOT_INTERVAL = 100
 # what replaying a stored state that was changed into other valid bytes can raise (missing or mistyped fields)
 REPLAY_ERRORS = (AttributeError, KeyError, TypeError, ValueError, IndexError, ArithmeticError)
-CIPHER_KEY_ENV = "CADRE_LEDGER_CIPHER_KEY"
 POST_FIELDS = ("role", "post_level", "title", "unit", "principal")
 
 
@@ -45,14 +45,20 @@ class CadreLedger(Application):
     snapshot_interval = SNAPSHOT_INTERVAL
 
     def __init__(self, db: Database | str | None = None, *, env: dict[str, str] | None = None,
-                 snapshot_interval: int | None = None, mode: Literal["write", "read"] = "write") -> None:
+                 snapshot_interval: int | None = None, mode: Literal["write", "read"] = "write",
+                 keyless: bool = False) -> None:
         """Open the ledger at `db` to write (creating it, or the tables an earlier release lacks) or to read
-        (it must exist; nothing is created or changed, and a read-only file or session is opened as such)."""
+        (it must exist; nothing is created or changed, and a read-only file or session is opened as such).
+
+        The key is CADRE_LEDGER_CIPHER_KEY; a key the ledger does not know (or none, for an encrypted ledger)
+        is refused in one line, unless `keyless` asks to read what needs no key (the sealed log alone)."""
         self.database = db if isinstance(db, Database) else parse_url(db)
         if snapshot_interval is not None:
             self.snapshot_interval = snapshot_interval
+        key = checked_key(os.environ.get(KEY_ENV))
+        cipher = {"CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher", "CIPHER_KEY": key} if key else {}
         settings = {**self.database.env(), "APPLICATION_RECORDER_TOPIC": RECORDER_TOPICS[self.database.kind],
-                    "IS_SNAPSHOTTING_ENABLED": "y", **cipher_settings()}
+                    "IS_SNAPSHOTTING_ENABLED": "y", **cipher}
         self.access = Access(True) if mode == "write" else probe(self.database)
         if mode == "read":
             settings["CREATE_TABLE"] = "n"
@@ -67,6 +73,18 @@ class CadreLedger(Application):
         except driver_errors() as e:
             raise storage_failure(self.database, e, "open") from None
         self.session = Session(self.database, self.recorder.datastore)  # type: ignore[attr-defined]
+        keying = settle(self.session, key, self.writable and mode == "write", self._decodes)
+        self.key_problem = keying.problem  # what is wrong with the key given, when `keyless` let it pass
+        self.keys: Keyring | None = keying.keyring if keyless and mode == "read" else keying.required()
+
+    def _decodes(self, state: bytes, keyed: bool) -> bool:
+        """Whether a stored state reads as an event's state: with the ledger's key (`keyed`), or as it is."""
+        try:
+            data = self.mapper.cipher.decrypt(state) if keyed and self.mapper.cipher else state
+            decoded = self.mapper.transcoder.decode(data)
+        except Exception:  # noqa: BLE001 - anything that does not decode does not read as a state
+            return False
+        return isinstance(decoded, dict) and "timestamp" in decoded
 
     @property
     def writable(self) -> bool:
@@ -81,20 +99,42 @@ class CadreLedger(Application):
         """Whether stored states are encrypted at rest."""
         return self.mapper.cipher is not None
 
+    def id_of(self, cls: type[Subject], key: str) -> UUID:
+        """The aggregate id of a subject: keyed on an encrypted ledger, uuid5 of its stream name otherwise."""
+        return self.keys.stream_id(cls.stream(key)) if self.keys is not None else cls.id_for(key)
+
+    def stream_id(self, stream: str) -> UUID:
+        """The aggregate id of a stream as the decision index names it (`cadre/HB-1`, or `unit/#…` blinded)."""
+        kind, key = stream.split("/", 1)
+        blinded = self.keys.blinded_id(key) if self.keys is not None and kind == "unit" else None
+        return blinded or self.id_of(SUBJECTS[kind], key)
+
+    def content_hasher(self, data: bytes) -> str:
+        """The content hash of a decision's canonical bytes: HMAC under the key on an encrypted ledger."""
+        return self.keys.content_hash(data) if self.keys is not None else sha256_hex(data)
+
     # --- writing -----------------------------------------------------------------------------
     def import_lines(self, lines: Iterable[Line], actor: str | None, **options: Any) -> ImportReport:
         """Validate and record decisions (see `Importer.run`)."""
         return Importer(self, actor).run(lines, **options)
 
     def decision_hashes(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
-        """Recorded decision ids among `ids`, with their content hash and stream."""
-        return index.recorded(self.session, ids)
+        """Recorded decision ids among `ids`, with their content hash and stream (as the index holds them)."""
+        if self.keys is None:
+            return index.recorded(self.session, ids)
+        refs = {self.keys.decision_ref(d_id): d_id for d_id in ids}
+        return {refs[ref]: found for ref, found in index.recorded(self.session, list(refs)).items()}
 
     def write_events(self, pending: Sequence[PendingEvent]) -> None:
         """Store events built by a `Workspace` with their decision-index rows and seals, in ONE transaction,
-        stamped with their recording time inside it (once the write lock is held)."""
+        stamped with their recording time inside it (once the write lock is held). On an encrypted ledger the
+        index names each decision by its keyed reference, and a unit's stream blinded."""
         recorder: Any = self.recorder
-        recorder.insert_stamped(lambda now: encode(self.mapper, pending, now), [p.index for p in pending])
+        keys = self.keys
+        entries = [p.index for p in pending] if keys is None else [
+            (keys.decision_ref(d_id), chash, keys.stored_stream(stream), dtype, oid, version)
+            for d_id, chash, stream, dtype, oid, version in (p.index for p in pending)]
+        recorder.insert_stamped(lambda now: encode(self.mapper, pending, now), entries)
 
     # --- reading -----------------------------------------------------------------------------
     def load_subject(self, agg_id: UUID) -> Subject | None:
@@ -135,7 +175,7 @@ class CadreLedger(Application):
         where = f"{what} ({damage})" if damage else what
         text = str(cause)
         if self.encrypted or "MAC" in text or "ecrypt" in text or "cipher" in text:
-            hint = (f"check {CIPHER_KEY_ENV}: the ledger is encrypted with another key, or not at all; "
+            hint = (f"check {KEY_ENV}: the ledger is encrypted with another key, or not at all; "
                     "else run `cadre-ledger verify`")
         else:
             hint = "it was changed outside the ledger: run `cadre-ledger verify` to find every damaged position"
@@ -154,7 +194,7 @@ class CadreLedger(Application):
 
     def facts(self, cls: type[Subject], key: str, at: datetime | None = None) -> list[Fact]:
         """The facts of a subject known at `at` (all when None); NotFound when it is not registered."""
-        subject = self.load_subject(cls.id_for(key))
+        subject = self.load_subject(self.id_of(cls, key))
         if subject is None:
             raise NotFound(f"{cls.subject_key} {key} is not in the ledger; check the number, or register it first")
         facts = known_at(subject.facts, at)
@@ -177,9 +217,9 @@ class CadreLedger(Application):
         from ledger.integrity.front import verify_stream
 
         self.facts(cls, key, at)  # the same NotFound as without --verify
-        marks = verify_stream(self.session, cls.id_for(key))
+        agg_id = self.id_of(cls, key)
+        marks = verify_stream(self.session, agg_id)
         rows = []
-        agg_id = cls.id_for(key)
         for stored in self.recorder.select_events(agg_id):  # the events alone: no snapshot, no gap check
             try:
                 state = decode_state(self.mapper, stored.topic, stored.state, agg_id, stored.originator_version)
@@ -196,15 +236,24 @@ class CadreLedger(Application):
 
     def post_info(self, post: str, at: datetime | None = None) -> dict[str, Any] | None:
         """A registered post's register fields, or None."""
-        subject = self.load_subject(LeadershipPost.id_for(post))
+        subject = self.load_subject(self.id_of(LeadershipPost, post))
         facts = known_at(subject.facts, at) if subject is not None else []
         if not facts:
             return None
         return {k: facts[0].get(k) for k in POST_FIELDS}
 
     def streams(self, decision_type: str | None = None) -> list[str]:
-        """Every stream in the ledger, or those with a decision of `decision_type`."""
-        return index.streams(self.session, decision_type)
+        """Every stream in the ledger, or those with a decision of `decision_type` (a unit's by its name, also
+        where the index holds it blinded)."""
+        return sorted(self.stream_name(s) for s in index.streams(self.session, decision_type))
+
+    def stream_name(self, stored: str) -> str:
+        """A stream's name from the name the decision index holds (a blinded unit's, from its first event)."""
+        blinded = self.keys.blinded_id(stored.split("/", 1)[1]) if self.keys is not None else None
+        if blinded is None:
+            return stored
+        subject = self.load_subject(blinded)
+        return f"unit/{subject.key}" if subject is not None else stored
 
     def handover_record(self, post: str, announced: date, as_of: date, at: datetime | None = None) -> dict[str, Any]:
         """The full handover record a supervisor signs: items by category, the outgoing leader's 实绩清单, signoffs."""
@@ -242,17 +291,3 @@ def _blank_row(version: int) -> dict[str, Any]:
     """A history row for a version whose event is gone or cannot be read."""
     return {"seq": version, "id": None, "type": None, "effective_on": None, "recorded_at": None, "actor": None,
             "decision": {}}
-
-
-def cipher_settings() -> dict[str, str]:
-    """AES-GCM encryption of stored state when CADRE_LEDGER_CIPHER_KEY is set (base64 of 16, 24 or 32 bytes)."""
-    key = os.environ.get(CIPHER_KEY_ENV, "").strip()
-    if not key:
-        return {}
-    try:
-        if len(base64.b64decode(key, validate=True)) not in (16, 24, 32):
-            raise ValueError
-    except (ValueError, binascii.Error):
-        raise StorageError(f"{CIPHER_KEY_ENV} must be base64 of 16, 24 or 32 random bytes, e.g. the output of "
-                           "python -c \"import os,base64;print(base64.b64encode(os.urandom(32)).decode())\"") from None
-    return {"CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher", "CIPHER_KEY": key}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -84,16 +84,22 @@ def parse(raw: Any) -> Decision:
     return decision
 
 
-def content_hash(decision: Decision) -> str:
-    """SHA-256 (hex) of the decision's canonical bytes: equal decisions, equal hashes."""
-    return hashlib.sha256(_canonical(decision)).hexdigest()
+def sha256_hex(data: bytes) -> str:
+    """SHA-256 (hex): the content hash of a ledger that is not encrypted."""
+    return hashlib.sha256(data).hexdigest()
 
 
-def with_id(decision: Decision) -> Decision:
-    """The decision with its `id`: the given one, or one derived from its content when absent."""
+def content_hash(decision: Decision, hasher: Callable[[bytes], str] = sha256_hex) -> str:
+    """The hash (hex) of the decision's canonical bytes: equal decisions, equal hashes. `hasher` is SHA-256, or
+    on an encrypted ledger HMAC-SHA256 under its key (`Keyring.content_hash`)."""
+    return hasher(_canonical(decision))
+
+
+def with_id(decision: Decision, hasher: Callable[[bytes], str] = sha256_hex) -> Decision:
+    """The decision with its `id`: the given one, or one derived from its content (hashed by `hasher`)."""
     if decision.get("id"):
         return decision
-    derived = "h-" + content_hash({k: v for k, v in decision.items() if k != "id"})[:24]
+    derived = "h-" + content_hash({k: v for k, v in decision.items() if k != "id"}, hasher)[:24]
     return {"id": derived, **decision}
 
 

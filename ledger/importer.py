@@ -33,6 +33,8 @@ class Ledger(Protocol):
     database: Database
 
     def decision_hashes(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]: ...
+    def content_hasher(self, data: bytes) -> str: ...
+    def id_of(self, cls: type[Subject], key: str) -> UUID: ...
     def load_subject(self, agg_id: UUID) -> Subject | None: ...
     def write_events(self, pending: Sequence[PendingEvent]) -> None: ...
 
@@ -84,8 +86,8 @@ class Importer:
             try:
                 if isinstance(raw, InvalidDecision):
                     raise raw
-                decision = with_id(parse(raw))
-                parsed.append((number, decision, content_hash(decision)))
+                decision = with_id(parse(raw), self.app.content_hasher)
+                parsed.append((number, decision, content_hash(decision, self.app.content_hasher)))
             except InvalidDecision as e:
                 self._parse_errors.append(e.at_line(number).message)
         for attempt in range(ATTEMPTS):
@@ -116,7 +118,7 @@ class Importer:
         known = self.app.decision_hashes([d["id"] for _, d, _ in parsed])
         seen: dict[str, str] = {}
         ours = set(report.ids)  # written by an earlier attempt of this run
-        work = Workspace(self.app.load_subject)
+        work = Workspace(self.app.load_subject, self.app.id_of)
         errors: list[str] = []
         already = 0
         _stage(progress, "checking", len(parsed))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from typing import Any, cast
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
@@ -22,9 +23,10 @@ class Unit(Subject):
         decision_type = "unit-accountability"
 
     @classmethod
-    def open(cls, decision: dict[str, Any], actor: str, override_reason: str | None = None) -> Subject:
+    def open(cls, decision: dict[str, Any], actor: str, override_reason: str | None = None,
+             agg_id: UUID | None = None) -> Subject:
         """A unit's stream opens with its first accountability decision."""
-        return cls._create(cast(Any, cls.FirstHeldAccountable), id=cls.id_for(decision["unit"]),
+        return cls._create(cast(Any, cls.FirstHeldAccountable), id=agg_id or cls.id_for(decision["unit"]),
                            key=decision["unit"], **event_kwargs(decision, "unit", actor, override_reason))
 
 

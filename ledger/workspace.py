@@ -37,14 +37,15 @@ class Stream:
 class Workspace:
     """Streams loaded from the ledger plus what this import has added, for lookups and checks."""
 
-    def __init__(self, load: Callable[[UUID], Subject | None]) -> None:
-        self._load = load
+    def __init__(self, load: Callable[[UUID], Subject | None],
+                 id_of: Callable[[type[Subject], str], UUID] = lambda cls, key: cls.id_for(key)) -> None:
+        self._load, self._id_of = load, id_of
         self._streams: dict[UUID, Stream | None] = {}
         self.pending: list[PendingEvent] = []
 
     def stream(self, cls: type[Subject], key: str) -> Stream | None:
         """The stream as the ledger holds it plus this import's additions; None when not registered."""
-        agg_id = cls.id_for(key)
+        agg_id = self._id_of(cls, key)
         if agg_id not in self._streams:
             found = self._load(agg_id)
             self._streams[agg_id] = None if found is None else Stream(cls, key, agg_id, found.version,
@@ -81,7 +82,8 @@ class Workspace:
         key = decision[cls.subject_key]
         stream = self.stream(cls, key)
         if stream is None:
-            stream = self._streams[cls.id_for(key)] = Stream(cls, key, cls.id_for(key))
+            agg_id = self._id_of(cls, key)
+            stream = self._streams[agg_id] = Stream(cls, key, agg_id)
         first = stream.version == 0
         event_class = CREATED[cls] if first else cls.events_by_type[decision["type"]]
         state = stored_state(decision, event_class, cls, key, actor, override_reason, first)

@@ -18,6 +18,7 @@ from ledger.integrity.derived import INDEX, SNAPSHOTS, Difference, Differences, 
 from ledger.replay import Replayed, replay_streams
 from ledger.storage.session import Cursor, pages
 from projections import runner
+from projections.stored_rows import RowsUnsealable, StoredRows
 from projections.tables import SUBJECT_TABLES, TABLE_NAMES, columns, tables_exist
 
 REPORTING = "reporting table"
@@ -63,7 +64,7 @@ def verify_derived(app: CadreLedger, progress: Callable[[int], Any] | None = Non
     found = Differences()
     session = app.session
     with session.snapshot() as within:
-        ledger_checks = LedgerChecks(session, app.mapper, found, within)
+        ledger_checks = LedgerChecks(session, app.mapper, found, within, app.keys)
         tables = ReportingCheck(app, within, found)
         streams = events = 0
         for stream in replay_streams(session, app.mapper, joined=True, within=within):
@@ -84,6 +85,7 @@ class ReportingCheck:
 
     def __init__(self, app: CadreLedger, within: Cursor, found: Differences) -> None:
         self.app, self.within, self.found = app, within, found
+        self.rows = StoredRows(app.keys)
         self.position = _tracked(within)
         self.stored: Digests = {}
         if self.position is None:
@@ -93,7 +95,7 @@ class ReportingCheck:
             found.add(REPORTING, "proj_tracking", f"tracks position {self.position}, beyond the log's head {head}: "
                                                   "it was changed")
         for table in TABLE_NAMES:
-            self.stored.update(_stored_digests(within, table))
+            self.stored.update(self._stored_digests(table))
 
     def see(self, stream: Replayed) -> None:
         """Compare the rows of one subject with what its events up to the tracked position give."""
@@ -105,7 +107,7 @@ class ReportingCheck:
         subject = Replayed(stream.originator_id, stream.subject_key, stream.key, facts)
         keys = runner.subject_keys(subject)
         for table, rows in runner.rows_for(self.app, subject).items():
-            key = keys[SUBJECT_TABLES[table]]
+            key = self.rows.key(table, SUBJECT_TABLES[table], keys[SUBJECT_TABLES[table]])
             stored = self.stored.pop((table, key), None)
             if stored != (_digest(rows) if rows else None):
                 self._differs(table, key, rows)
@@ -117,7 +119,12 @@ class ReportingCheck:
 
     def _differs(self, table: str, key: str, derived: list[tuple[Any, ...]]) -> None:
         column = SUBJECT_TABLES[table]
-        stored = self.within.execute(f"SELECT * FROM {table} WHERE {column} = ?", (key,)).fetchall()
+        try:
+            stored = [self.rows.decode(table, r) for r in
+                      self.within.execute(f"SELECT * FROM {table} WHERE {column} = ?", (key,)).fetchall()]
+        except RowsUnsealable as e:
+            self.found.add(REPORTING, f"{table} {key}", f"holds a row that does not open: {e}")
+            return
         extra = sorted(set(map(repr, stored)) - set(map(repr, derived)))
         missing = sorted(set(map(repr, derived)) - set(map(repr, stored)))
         if extra:
@@ -129,6 +136,27 @@ class ReportingCheck:
         self.found.add(REPORTING, f"{table} {key}", f"{what} (events up to position {self.position}): it was "
                                                     "changed")
 
+    def _stored_digests(self, table: str) -> Digests:
+        """A digest of each subject's rows in `table` (as derived: opened where sealed), read in one pass ordered
+        by the subject column; a row that does not open counts as differing."""
+        column = SUBJECT_TABLES[table]
+        at = columns(table).index(column)
+        digests: Digests = {}
+        key: Any = None
+        rows: list[tuple[Any, ...]] = []
+        for row in pages(self.within, f"SELECT * FROM {table} ORDER BY {column}", f"check_{table}"):
+            if row[at] != key and rows:
+                digests[table, key] = _digest(rows)
+                rows = []
+            key = row[at]
+            try:
+                rows.append(self.rows.decode(table, row))
+            except RowsUnsealable:
+                rows.append(("does not open", *row))
+        if rows:
+            digests[table, key] = _digest(rows)
+        return digests
+
 
 def _tracked(within: Cursor) -> int | None:
     """The reporting tables' tracked position, or None when they were never built."""
@@ -136,24 +164,6 @@ def _tracked(within: Cursor) -> int | None:
         return None
     row = within.execute("SELECT position FROM proj_tracking WHERE projection = ?", (runner.NAME,)).fetchone()
     return None if row is None else int(row[0])
-
-
-def _stored_digests(within: Cursor, table: str) -> Digests:
-    """A digest of each subject's rows in `table`, read in one pass ordered by the subject column."""
-    column = SUBJECT_TABLES[table]
-    at = columns(table).index(column)
-    digests: Digests = {}
-    key: Any = None
-    rows: list[tuple[Any, ...]] = []
-    for row in pages(within, f"SELECT * FROM {table} ORDER BY {column}", f"check_{table}"):
-        if row[at] != key and rows:
-            digests[table, key] = _digest(rows)
-            rows = []
-        key = row[at]
-        rows.append(tuple(row))
-    if rows:
-        digests[table, key] = _digest(rows)
-    return digests
 
 
 def _digest(rows: Iterable[tuple[Any, ...]]) -> bytes:

@@ -38,8 +38,8 @@ def stretches(facts: Sequence[Fact], cut_all: bool = False) -> list[tuple[str, s
     return out
 
 
-def cadre_rows(facts: Sequence[Fact], posts: dict[str, dict[str, Any]], with_names: bool = True) -> Rows:
-    """The read-model rows of one cadre (without the name when the ledger is encrypted at rest)."""
+def cadre_rows(facts: Sequence[Fact], posts: dict[str, dict[str, Any]]) -> Rows:
+    """The read-model rows of one cadre."""
     from ledger.rules.record import without_voided
     from ledger.rules.reports import compute_reports
     from ledger.rules.status import compute_status
@@ -47,7 +47,7 @@ def cadre_rows(facts: Sequence[Fact], posts: dict[str, dict[str, Any]], with_nam
     cadre, first = facts[0]["cadre"], facts[0]
     rows: Rows = {name: [] for name in ("proj_cadres", "proj_restrictions", "proj_flags", "proj_pool",
                                          "proj_findings", "proj_reports", "proj_cases")}
-    rows["proj_cadres"].append((cadre, first.get("name") if with_names else None, first.get("unit"),
+    rows["proj_cadres"].append((cadre, first.get("name"), first.get("unit"),
                                 first.get("staff_category"),
                                 first["on"].isoformat(), len(facts)))
     for asof_from, asof_to, at in stretches(facts):

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from ledger.app import CadreLedger
-from ledger.events import COMMON_FIELDS, stream_id
+from ledger.events import COMMON_FIELDS
 from ledger.fastpaths import UNREADABLE, decode_state, event_class
 
 PAGE = 2000
@@ -28,14 +28,16 @@ def envelopes(app: CadreLedger, after: int = 0, types: Sequence[str] = (), cadre
     stream = f"cadre/{cadre}" if cadre else None
     sql = session.tables.feed_page(len(types), stream is not None)
     position = after
+    names: dict[str, str] = {}  # the stream names the index holds, as envelopes give them
     while True:
         with session.transaction(commit=False) as c:
             c.raw.execute(sql, [position, upto if upto is not None else 2**62, *types,
                                 *([stream] if stream else []), page])
             rows = c.raw.fetchall()
-        for pos, version, topic, state, stream_name, event_hash in rows:
+        for pos, version, topic, state, stored_stream, event_hash in rows:
+            stream_name = names.get(stored_stream) or names.setdefault(stored_stream, app.stream_name(stored_stream))
             try:
-                data = decode_state(mapper, topic, state, stream_id(stream_name), version, for_json=True)
+                data = decode_state(mapper, topic, state, app.stream_id(stored_stream), version, for_json=True)
                 item = envelope(pos, version, topic, data, stream_name, event_hash)
             except UNREADABLE as error:
                 raise app.unreadable(f"the stored event at position {pos} (v{version} of {stream_name})",

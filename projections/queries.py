@@ -12,12 +12,14 @@ from typing import Any
 
 from ledger.storage.session import Cursor
 from ledger.vocab import term_key
+from projections.stored_rows import StoredRows
 from projections.tables import columns
 
 Row = dict[str, Any]
 
 
-def rows_at(c: Cursor, table: str, as_of: date, where: str = "", params: tuple[Any, ...] = ()) -> list[Row]:
+def rows_at(c: Cursor, table: str, as_of: date, stored: StoredRows, where: str = "",
+            params: tuple[Any, ...] = ()) -> list[Row]:
     """Rows of `table` valid as of `as_of` (when it has stretches), as dicts."""
     cols = columns(table)
     clauses = ["asof_from <= ? AND asof_to > ?"] if "asof_from" in cols else []
@@ -26,7 +28,7 @@ def rows_at(c: Cursor, table: str, as_of: date, where: str = "", params: tuple[A
         clauses.append(where)
         args += list(params)
     sql = f"SELECT * FROM {table}" + (" WHERE " + " AND ".join(clauses) if clauses else "")
-    return [dict(zip(cols, r)) for r in c.execute(sql, args).fetchall()]
+    return [dict(zip(cols, stored.decode(table, r))) for r in c.execute(sql, args).fetchall()]
 
 
 def running_restrictions(rows: Iterable[Row], as_of: date) -> list[Row]:

@@ -20,12 +20,16 @@ from ledger.replay import Replayed, replay_streams
 from ledger.rules.handover import compute_handovers
 from ledger.rules.reports import compute_reports
 from ledger.status import compose_status
+from ledger.storage.meta import read_meta, record_meta
+from ledger.storage.session import Cursor
 from ledger.vocab import term_key
 from projections import queries, runner
 from projections.derive import Rows
 from projections.queries import Row, rows_at
-from projections.tables import SUBJECT_TABLES, TABLE_NAMES, columns, create_tables, tables_exist
+from projections.stored_rows import StoredRows
+from projections.tables import SEALED, SUBJECT_TABLES, TABLE_NAMES, columns, create_tables, tables_exist
 
+ROWS = "reporting_rows"  # recorded in the ledger's meta once every reporting row of an encrypted ledger is sealed
 HANDOVER_SUMMARY = ("post", "announced_on", "due_on", "status", "outgoing", "incoming", "completed_on")
 REPORT_GROUPS = ("open", "overdue", "deferred", "closed", "clarified")
 CHINA = timezone(timedelta(hours=8))  # Asia/Shanghai has kept UTC+8 since 1991
@@ -45,8 +49,13 @@ class Reader:
         self.app, self.progress = app, progress
         self.notes: list[str] = []  # what people should know about how an answer was found (stderr)
         self._now: Rows | None = None
+        self.stored = StoredRows(app.keys)
         if app.mode == "write":
             create_tables(app.session)
+            if app.keys is not None and read_meta(app.session).get(ROWS) != "sealed":
+                if self._rows_in_the_clear():
+                    self.rebuild()  # rows an earlier release wrote in the clear for this encrypted ledger: sealed now
+                record_meta(app.session, {ROWS: "sealed"})
 
     def current(self) -> bool:
         """Whether the reporting tables hold what the log says now — brought up to date first where this
@@ -60,13 +69,23 @@ class Reader:
             return True
         return at >= (self.app.recorder.max_notification_id() or 0)
 
+    def _rows_in_the_clear(self) -> bool:
+        """Whether any reporting row of this encrypted ledger is not sealed."""
+        with self.app.session.transaction(commit=False) as c:
+            return any(c.execute(f"SELECT 1 FROM {t} WHERE {SEALED} IS NULL LIMIT 1").fetchone() for t in TABLE_NAMES)
+
+    def _select(self, c: Cursor, table: str, where: str = "", params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Rows of a reporting table as derived (opened where sealed)."""
+        rows = c.execute(f"SELECT * FROM {table}" + (f" WHERE {where}" if where else ""), params).fetchall()
+        return [self.stored.decode(table, r) for r in rows]
+
     def rows(self, table: str) -> list[tuple[Any, ...]]:
         """Every row of one reporting table as the log says now: read from the table when it is current,
         else from the rows derived in memory."""
         if not self.current():
             return list(self._rows_now()[table])
         with self.app.session.transaction(commit=False) as c:
-            return c.execute(f"SELECT * FROM {table}").fetchall()
+            return self._select(c, table)
 
     def _rows_now(self) -> Rows:
         """Every reporting row as the log says now, without writing: the tables' rows with those of the subjects
@@ -77,7 +96,7 @@ class Reader:
         with self.app.session.transaction(commit=False) as c:
             built = tables_exist(c)
             at = runner.position(c) if built else 0
-            rows: Rows = {t: c.execute(f"SELECT * FROM {t}").fetchall() if built else [] for t in TABLE_NAMES}
+            rows: Rows = {t: self._select(c, t) if built else [] for t in TABLE_NAMES}
         subjects = runner.subjects_as_of(self.app, runner.versions_between(self.app, at, head))
         for table, column in SUBJECT_TABLES.items():
             stale = {runner.subject_keys(s)[column] for s in subjects}
@@ -124,7 +143,7 @@ class Reader:
             if not self.current():
                 return _filter_as_of(self._rows_now(), as_of)
             with self.app.session.transaction(commit=False) as c:
-                return {t: rows_at(c, t, as_of) for t in TABLE_NAMES}
+                return {t: rows_at(c, t, as_of, self.stored) for t in TABLE_NAMES}
         return _filter_as_of(self._derive_known_at(at), as_of)
 
     def _derive_known_at(self, at: datetime) -> Rows:
@@ -157,7 +176,7 @@ class Reader:
             return [h for h in self.all_handovers(as_of, at) if cadre in (h.get("outgoing"), h.get("incoming"))]
         rows: list[dict[str, Any]] = []
         for post in self.posts_of(cadre):
-            subject = self.app.load_subject(LeadershipPost.id_for(post))
+            subject = self.app.load_subject(self.app.id_of(LeadershipPost, post))
             if subject is not None:
                 rows += [h for h in compute_handovers(subject.facts, as_of)
                          if cadre in (h.get("outgoing"), h.get("incoming"))]
@@ -167,7 +186,7 @@ class Reader:
         """Every handover announced on or before `as_of`, across all posts, from their facts."""
         rows: list[dict[str, Any]] = []
         for stream in self.app.streams("leadership-change"):
-            subject = self.app.load_subject(LeadershipPost.id_for(stream.split("/", 1)[1]))
+            subject = self.app.load_subject(self.app.stream_id(stream))
             if subject is not None:
                 rows += compute_handovers(known_at(subject.facts, at), as_of)
         return rows
@@ -243,7 +262,12 @@ class Reader:
         """The cadres (number, name, unit) whose name is exactly `name` (after NFKC and trimming)."""
         wanted = term_key(name)
         cadre, named, unit = (columns("proj_cadres").index(c) for c in ("cadre", "name", "unit"))
-        rows = sorted(self.rows("proj_cadres"), key=lambda r: r[cadre])
+        if self.stored.sealing and self.current():  # by the name's blind index: only the rows of that name open
+            with self.app.session.transaction(commit=False) as c:
+                found = self._select(c, "proj_cadres", "name = ?", (self.stored.lookup("proj_cadres", "name", name),))
+        else:
+            found = self.rows("proj_cadres")
+        rows = sorted(found, key=lambda r: r[cadre])
         return [{"cadre": r[cadre], "name": r[named], "unit": r[unit]} for r in rows
                 if term_key(r[named] or "") == wanted]
 
@@ -322,8 +346,9 @@ class Reader:
             return sorted((r for r in rows if r["case_no"] == case),
                           key=lambda r: (r["on_date"], r["stream"], r["decision_id"]))
         with self.app.session.transaction(commit=False) as c:
-            return [dict(zip(names, r)) for r in c.execute(
-                "SELECT * FROM proj_cases WHERE case_no = ? ORDER BY on_date, stream, decision_id", (case,)).fetchall()]
+            found = self._select(c, "proj_cases", "case_no = ?", (self.stored.lookup("proj_cases", "case_no", case),))
+        return sorted((dict(zip(names, r)) for r in found if r[names.index("case_no")] == case),
+                      key=lambda r: (r["on_date"], r["stream"], r["decision_id"]))
 
 
 def _filter_as_of(derived: Rows, as_of: date) -> dict[str, list[Row]]:

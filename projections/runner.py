@@ -19,7 +19,8 @@ from ledger.replay import replay_streams
 from ledger.storage.session import Cursor, Session
 from ledger.subjects import SUBJECTS
 from projections.derive import Rows, cadre_rows, post_rows, unit_rows
-from projections.tables import SUBJECT_TABLES, TABLES
+from projections.stored_rows import StoredRows
+from projections.tables import SUBJECT_TABLES, TABLES, table_spec
 
 NAME = "read-models"
 STAGING = "__rebuild"
@@ -37,9 +38,9 @@ def position(c: Cursor) -> int:
 def rows_for(app: CadreLedger, subject: Any) -> Rows:
     """The rows of one subject, from its facts."""
     kind = subject.subject_key
-    with app.reading(SUBJECTS[kind].id_for(subject.key), f"{kind}/{subject.key}"):
+    with app.reading(app.id_of(SUBJECTS[kind], subject.key), f"{kind}/{subject.key}"):
         if kind == "cadre":
-            return cadre_rows(subject.facts, named_posts(subject.facts, app.post_info), with_names=not app.encrypted)
+            return cadre_rows(subject.facts, named_posts(subject.facts, app.post_info))
         if kind == "post":
             return post_rows(subject.facts)
         return unit_rows(subject.facts)
@@ -51,15 +52,16 @@ def subject_keys(subject: Any) -> dict[str, str]:
     return {"cadre": subject.key, "post": subject.key, "stream": stream, "subject": stream}
 
 
-def write_rows(c: Cursor, rows: Rows) -> None:
-    """Insert derived rows, table by table."""
+def write_rows(c: Cursor, rows: Rows, stored: StoredRows) -> None:
+    """Insert derived rows, table by table, as stored (sealed on an encrypted ledger)."""
     for table, values in rows.items():
         if values:
-            marks = ",".join("?" * len(values[0]))
-            c.executemany(f"INSERT INTO {table} VALUES ({marks})", values)
+            name = table.removesuffix(STAGING)
+            marks = ",".join("?" * (len(values[0]) + 1))
+            c.executemany(f"INSERT INTO {table} VALUES ({marks})", [stored.encode(name, v) for v in values])
 
 
-def replace_subject(c: Cursor, subject: Any, rows: Rows) -> None:
+def replace_subject(c: Cursor, subject: Any, rows: Rows, stored: StoredRows) -> None:
     """Replace everything the read models hold about one subject."""
     keys = subject_keys(subject)
     for table, column in SUBJECT_TABLES.items():
@@ -67,8 +69,8 @@ def replace_subject(c: Cursor, subject: Any, rows: Rows) -> None:
             continue
         if subject.subject_key != "post" and column == "post":
             continue
-        c.execute(f"DELETE FROM {table} WHERE {column} = ?", (keys[column],))
-    write_rows(c, rows)
+        c.execute(f"DELETE FROM {table} WHERE {column} = ?", (stored.key(table, column, keys[column]),))
+    write_rows(c, rows, stored)
 
 
 def advance(c: Cursor, old: int, new: int) -> None:
@@ -97,7 +99,7 @@ def catch_up(app: CadreLedger, page: int = PAGE, progress: Callable[[int], None]
         head = app.recorder.max_notification_id() or 0
         if head - start > BACKLOG:
             return _catch_up_backlog(app, start, head, progress)
-    done = 0
+    done, stored = 0, StoredRows(app.keys)
     while limit is None or done < limit:
         with app.session.transaction(commit=False) as c:
             start = position(c)
@@ -111,7 +113,7 @@ def catch_up(app: CadreLedger, page: int = PAGE, progress: Callable[[int], None]
         derived = [(s, rows_for(app, s)) for s in subjects_as_of(app, versions)]
         with app.session.transaction() as c:
             for subject, rows in derived:
-                replace_subject(c, subject, rows)
+                replace_subject(c, subject, rows, stored)
             advance(c, start, notes[-1].id)
         done += len(notes)
         if progress:
@@ -135,13 +137,13 @@ def subjects_as_of(app: CadreLedger, versions: dict[Any, int]) -> list[Any]:
 
 def _catch_up_backlog(app: CadreLedger, start: int, head: int, progress: Callable[[int], None] | None) -> int:
     versions = versions_between(app, start, head)
-    ids = list(versions)
+    ids, stored = list(versions), StoredRows(app.keys)
     for chunk in range(0, len(ids), BATCH):
         subjects = subjects_as_of(app, {agg_id: versions[agg_id] for agg_id in ids[chunk:chunk + BATCH]})
         derived = [(s, rows_for(app, s)) for s in subjects]
         with app.session.transaction() as c:
             for subject, rows in derived:
-                replace_subject(c, subject, rows)
+                replace_subject(c, subject, rows, stored)
         if progress:
             progress(sum(len(s.facts) for s in subjects))
     with app.session.transaction() as c:
@@ -163,11 +165,11 @@ def rebuild(app: CadreLedger, progress: Callable[[int], None] | None = None, bat
     or any error before that leaves the old tables as they were."""
     whole = tables is None
     chosen = [t for t in TABLES if t != "proj_tracking" and (tables is None or t in tables)]
-    session = app.session
+    session, stored = app.session, StoredRows(app.keys)
     with session.transaction() as c:
         for table in chosen:
             c.execute(f"DROP TABLE IF EXISTS {table}{STAGING}")
-            c.execute(f"CREATE TABLE {table}{STAGING} ({TABLES[table]})")
+            c.execute(f"CREATE TABLE {table}{STAGING} ({table_spec(table)})")
     top, count, pending = 0, 0, []
     try:
         for subject in replay_streams(session, app.mapper):
@@ -175,11 +177,11 @@ def rebuild(app: CadreLedger, progress: Callable[[int], None] | None = None, bat
             count += len(subject.facts)
             pending.append({f"{t}{STAGING}": rows for t, rows in rows_for(app, subject).items() if t in chosen})
             if len(pending) >= batch:
-                _write_batch(session, pending)
+                _write_batch(session, pending, stored)
                 pending = []
             if progress:
                 progress(len(subject.facts))
-        _write_batch(session, pending)
+        _write_batch(session, pending, stored)
         with session.transaction() as c:
             for table in chosen:
                 c.execute(f"DELETE FROM {table}")
@@ -195,7 +197,7 @@ def rebuild(app: CadreLedger, progress: Callable[[int], None] | None = None, bat
     return count
 
 
-def _write_batch(session: Session, batch: list[Rows]) -> None:
+def _write_batch(session: Session, batch: list[Rows], stored: StoredRows) -> None:
     with session.transaction() as c:
         for rows in batch:
-            write_rows(c, rows)
+            write_rows(c, rows, stored)

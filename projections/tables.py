@@ -46,27 +46,51 @@ SUBJECT_TABLES: dict[str, str] = {
 TABLE_NAMES = tuple(name for name in TABLES if name != "proj_tracking")
 
 
+SEALED = "sealed"  # every table but the tracking one ends with it: a row's sealed values (stored_rows.py)
+
+
 def columns(table: str) -> list[str]:
-    """The column names of a read-model table."""
+    """The column names of a read-model table, as derived rows give them (without `sealed`)."""
     return [part.strip().split()[0] for part in TABLES[table].split(",")]
 
 
+def table_spec(table: str) -> str:
+    """The columns of a read-model table as created."""
+    return TABLES[table] if table == "proj_tracking" else f"{TABLES[table]}, {SEALED} TEXT"
+
+
 def create_tables(session: Session) -> None:
-    """Create the read-model tables if they are missing."""
+    """Create the read-model tables if they are missing, and add the `sealed` column to those of a release
+    before it."""
     with session.transaction() as c:
         if session.dialect == "postgresql":  # one process at a time: created at once, they collide in the catalog
             lock = f"cadre-ledger read models:{session.database.schema}"
             c.execute("SELECT pg_advisory_xact_lock(hashtext(?))", (lock,))
-        for name, spec in TABLES.items():
-            c.execute(f"CREATE TABLE IF NOT EXISTS {name} ({spec})")
+        for name in TABLES:
+            c.execute(f"CREATE TABLE IF NOT EXISTS {name} ({table_spec(name)})")
+        for name in TABLE_NAMES:
+            if not _has_column(c, session, name, SEALED):
+                c.execute(f"ALTER TABLE {name} ADD COLUMN {SEALED} TEXT")
         for statement in INDEXES:
             c.execute(statement)
 
 
+def _has_column(c: Cursor, session: Session, table: str, column: str) -> bool:
+    statement, params = session.tables.columns_query(table)
+    c.raw.execute(statement, params)
+    return column in {r[0] for r in c.raw.fetchall()}
+
+
 def tables_exist(c: Cursor) -> bool:
-    """Whether the reporting tables were ever built in this database (asked without creating anything)."""
+    """Whether the reporting tables were built in this database, by this release (asked without creating
+    anything): tables an earlier release built, without `sealed`, count as not built until a write upgrades
+    them."""
     if c.dialect == "postgresql":
-        row = c.execute("SELECT to_regclass('proj_tracking') IS NOT NULL").fetchone()
+        row = c.execute("SELECT to_regclass('proj_tracking') IS NOT NULL AND EXISTS (SELECT 1 FROM "
+                        "information_schema.columns WHERE table_schema = current_schema() AND table_name = "
+                        "'proj_cadres' AND column_name = ?)", (SEALED,)).fetchone()
     else:
-        row = c.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'proj_tracking'").fetchone()
+        row = c.execute("SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'proj_tracking') "
+                        "AND (SELECT count(*) FROM pragma_table_info('proj_cadres') WHERE name = ?)",
+                        (SEALED,)).fetchone()
     return bool(row and row[0])

@@ -21,6 +21,7 @@ from ledger.events import Decided
 from ledger.fastpaths import event_class
 from ledger.integrity.hashes import micros
 from ledger.replay import Replayed
+from ledger.storage.keyring import Keyring
 from ledger.storage.session import Cursor, Session, pages
 
 SNAPSHOTS, INDEX = "snapshot", "decision index"
@@ -59,8 +60,10 @@ class Differences:
 class LedgerChecks:
     """The decision index and the snapshots, checked stream by stream against the replayed events."""
 
-    def __init__(self, session: Session, mapper: Mapper[UUID], found: Differences, within: Cursor) -> None:
+    def __init__(self, session: Session, mapper: Mapper[UUID], found: Differences, within: Cursor,
+                 keys: Keyring | None = None) -> None:
         self.session, self.mapper, self.found, self.within = session, mapper, found, within
+        self.keys = keys  # an encrypted ledger's: its index names decisions and units keyed
         self._snapshots = _snapshots(session, within)
         self._next = next(self._snapshots, None)
 
@@ -97,7 +100,9 @@ class LedgerChecks:
             if around.decision_id is None:
                 self.found.add(INDEX, stream.stream, f"has no row for {where}: it was deleted")
                 continue
-            told = {"decision": (around.decision_id, fact["id"]), "stream": (around.stream, stream.stream),
+            keys = self.keys
+            told = {"decision": (around.decision_id, keys.decision_ref(fact["id"]) if keys else fact["id"]),
+                    "stream": (around.stream, keys.stored_stream(stream.stream) if keys else stream.stream),
                     "type": (around.type, fact["type"])}
             for what, (row, event) in told.items():
                 if row != event:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import struct
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+from ledger.commitments import decision_ref
 from ledger.errors import IntegrityFailure, NotFound, UnusableInput
 from ledger.integrity.checkpoints import load_checkpoint, make_checkpoint, verify_checkpoint
 from ledger.integrity.hashes import event_hash_2_of_digest, sealed_hash
@@ -17,6 +18,7 @@ from ledger.integrity.proofs import make_inclusion_proof_doc
 from ledger.integrity.stored_tree import Seal, current_head, prove_inclusion
 from ledger.integrity.verify import VerifyReport, verify, verify_through
 from ledger.storage.index import position_of
+from ledger.storage.keyring import Keyring
 from ledger.storage.session import Session
 from ledger.storage.tables import LATER_SEAL_COLUMNS
 
@@ -49,9 +51,14 @@ def checkpoint(session: Session, key_path: str | None, now: datetime | None = No
     return make_checkpoint(report.events, report.root, key, signed)
 
 
-def prove(session: Session, decision_id: str, checkpoint_path: str | None = None) -> dict[str, Any]:
-    """An inclusion proof for one decision, tied to a saved checkpoint when given (consistency proof too)."""
-    position = position_of(session, decision_id)
+def prove(session: Session, decision_id: str, checkpoint_path: str | None = None, keys: Keyring | None = None,
+          name_of: Callable[[str], str] = str) -> dict[str, Any]:
+    """An inclusion proof for one decision, tied to a saved checkpoint when given (consistency proof too).
+
+    On an encrypted ledger (`keys`) the proof reveals the salts of its own decision reference and stream, so
+    that it shows which decision and stream it binds without the key; `name_of` names a stream the index
+    holds blinded."""
+    position = position_of(session, keys.decision_ref(decision_id) if keys else decision_id)
     if position is None:
         raise NotFound(f"decision {decision_id} is not in the ledger; check the id (`cadre-ledger history` "
                        "lists a cadre's decisions)")
@@ -63,6 +70,12 @@ def prove(session: Session, decision_id: str, checkpoint_path: str | None = None
             raise UnusableInput(f"the checkpoint covers {size} events but this ledger has fewer; wrong ledger?")
         seal, tree_size, path, root = prove_inclusion(c.raw, sql, position, size)
         leaf = _leaf(c, session, decision_id, position, seal)
+    if keys is not None and leaf["format"] == 2:
+        leaf["stream"] = name_of(leaf["stream"])
+        for name, salt in (("decision_salt", keys.decision_salt(decision_id)),
+                           ("stream_salt", keys.stream_salt(leaf["stream"]))):
+            if salt is not None:
+                leaf[name] = salt.hex()
     if seal.leaf_index >= tree_size:
         raise UnusableInput(f"decision {decision_id} was recorded after the checkpoint; make a newer checkpoint")
     if leaf["format"] == 2 and _leaf_hash(leaf) != seal.event_hash:
@@ -88,8 +101,10 @@ def _leaf(c: Any, session: Session, decision_id: str, position: int, seal: Seal)
 
 def _leaf_hash(leaf: dict[str, Any]) -> bytes:
     """The event hash a format-2 leaf is made of."""
+    salt = leaf.get("decision_salt")
+    ref = decision_ref(leaf["decision_id"], bytes.fromhex(salt) if salt else None)
     return event_hash_2_of_digest(leaf["position"], leaf["originator_id"], leaf["version"], leaf["topic"],
-                                  bytes.fromhex(leaf["state_sha256"]), leaf["decision_id"], leaf["content_hash"],
+                                  bytes.fromhex(leaf["state_sha256"]), ref, leaf["content_hash"],
                                   leaf["recorded_at"])
 
 

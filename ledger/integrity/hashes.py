@@ -67,13 +67,6 @@ def event_hash_2_of_digest(position: int, originator_id: str, version: int, topi
     return _sha256(header + oid + top + ref + chash + state_digest).digest()
 
 
-def decision_ref(decision_id: str, salt: bytes | None = None) -> str:
-    """How the decision index and format-2 seals name a decision: its id, or on an encrypted ledger a
-    commitment to it, hex SHA-256(salt ‖ id) with a salt derived from the ledger's key (a proof reveals the
-    salt of its own decision, and so shows which decision it binds without the key)."""
-    return decision_id if salt is None else _sha256(salt + decision_id.encode()).hexdigest()
-
-
 def sealed_hash(row: SealedRow) -> bytes:
     """The event hash of a row in the format its seal names."""
     fmt, position, oid, version, topic, state, ref, chash, recorded_at = row

@@ -13,11 +13,12 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from ledger.commitments import committed_id, decision_ref
 from ledger.errors import IntegrityFailure, UnusableInput
 from ledger.events import stream_id
 from ledger.integrity.checkpoints import hash_field, int_field, parse_checkpoint, verify_checkpoint
 from ledger.integrity.files import load_json
-from ledger.integrity.hashes import decision_ref, event_hash_2_of_digest, leaf_hash, moment_of
+from ledger.integrity.hashes import event_hash_2_of_digest, leaf_hash, moment_of
 from ledger.integrity.merkle import (
     consistency_path_length,
     inclusion_path_length,
@@ -92,25 +93,28 @@ def _leaf_of(doc: dict[str, Any], digest: bytes) -> tuple[dict[str, Any], tuple[
     stream, oid, topic = (_text_field(leaf, n, what) for n in ("stream", "originator_id", "topic"))
     content_hash = _text_field(leaf, "content_hash", what)
     state_digest = hash_field(leaf, "state_sha256", what)
-    salt = leaf.get("decision_salt")
-    try:
-        salt_bytes = None if salt is None else bytes.fromhex(str(salt))
-    except ValueError:
-        raise UnusableInput("proof leaf: decision_salt must be hex") from None
+    salt_bytes = _salt(leaf, "decision_salt")
     ref = decision_ref(doc["decision_id"], salt_bytes)
     if event_hash_2_of_digest(position, oid, version, topic, state_digest, ref, content_hash, recorded_at) != digest:
         raise IntegrityFailure(
             f"the proof's leaf does not hash to its event hash: its decision id, stream, version, position, "
             f"recording time or content was edited (it names decision {doc['decision_id']})")
-    if leaf.get("stream_keyed"):  # an encrypted ledger: aggregate ids are keyed, the stream needs the key
-        binds = tuple(b for b in BINDS_ALL if b != "stream")
-    elif stream_id(stream).hex != oid:
+    stream_salt = _salt(leaf, "stream_salt")  # an encrypted ledger: its aggregate ids commit to their streams
+    if (stream_id(stream) if stream_salt is None else committed_id(stream_salt, stream)).hex != oid:
         raise IntegrityFailure(f"the proof's stream {stream} is not the stream its event belongs to: it was edited")
-    else:
-        binds = BINDS_ALL
+    binds = BINDS_ALL
     said = {"decision_id": doc["decision_id"], "stream": stream, "version": version, "position": position,
             "recorded_at": moment_of(recorded_at).isoformat(timespec="microseconds")}
     return said, binds
+
+
+def _salt(leaf: dict[str, Any], name: str) -> bytes | None:
+    """A salt the leaf carries (hex), or None."""
+    salt = leaf.get(name)
+    try:
+        return None if salt is None else bytes.fromhex(str(salt))
+    except ValueError:
+        raise UnusableInput(f"proof leaf: {name} must be hex") from None
 
 
 def verify_proof_doc(

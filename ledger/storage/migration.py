@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from ledger.errors import LedgerError
+from ledger.storage.meta import read_meta
 from ledger.storage.session import Cursor, Session
 from ledger.storage.tables import EVENT_COLUMNS, HEAD_COLUMNS, SIDE_TABLES
 
@@ -22,6 +23,7 @@ def migrate(source: Session, target: Session, progress: Callable[[int], None] | 
     copied = _copy_events(source, target, progress)
     for table, columns, key in SIDE_TABLES:
         _copy_table(source, target, table, columns, key)
+    _copy_meta(source, target)
     with source.transaction(commit=False) as c:
         head = c.execute(source.tables.seal_sql.read_head).fetchone()
     if head is not None:
@@ -66,6 +68,17 @@ def _copy_table(source: Session, target: Session, table: str, columns: tuple[str
         with target.transaction() as c:
             c.executemany(insert, [tuple(_plain(v) for v in r) for r in rows])
         after = rows[-1][columns.index(key)]
+
+
+def _copy_meta(source: Session, target: Session) -> None:
+    """What the source ledger records about itself (encrypted or not, its key's fingerprint) replaces what the
+    empty target recorded when it was opened: the copy is the source's, keyed alike."""
+    known = read_meta(source)
+    if not known:
+        return  # a ledger of an earlier release: the target finds out from its first event
+    with target.transaction() as c:
+        c.execute(f"DELETE FROM {target.tables.meta}")
+        c.executemany(f"INSERT INTO {target.tables.meta} (name, value) VALUES (?, ?)", list(known.items()))
 
 
 def _plain(value: Any) -> Any:

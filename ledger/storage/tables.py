@@ -16,6 +16,7 @@ EVENTS: dict[str, str] = {"sqlite": "stored_events", "postgresql": "ledger_event
 SNAPSHOTS: dict[str, str] = {"sqlite": "stored_snapshots", "postgresql": "ledger_snapshots"}
 DECISIONS = "ledger_decisions"
 SEALS, NODES, HEAD = "ledger_seals", "ledger_merkle_nodes", "ledger_seal_head"
+META = "ledger_meta"  # what a ledger records about itself: whether it is encrypted, its key's fingerprint
 SEAL_COLUMNS = ("position", "leaf_index", "originator_id", "originator_version", "event_hash", "chain_hash",
                 "format", "recorded_at")
 # Seal columns added after the first release, with their values in the seals written before them.
@@ -104,6 +105,10 @@ class Tables:
     def head(self) -> str:
         return self.name(HEAD)
 
+    @cached_property
+    def meta(self) -> str:
+        return self.name(META)
+
     @property
     def position(self) -> str:
         """The events table's column holding an event's place in the log."""
@@ -126,6 +131,7 @@ class Tables:
             f"event_hash {blob} NOT NULL, chain_hash {blob} NOT NULL, format {integer} NOT NULL DEFAULT 1, "
             f"recorded_at {integer})"),
             f"CREATE TABLE IF NOT EXISTS {self.nodes} (node_key {integer} PRIMARY KEY, hash {blob} NOT NULL)",
+            f"CREATE TABLE IF NOT EXISTS {self.meta} (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
             (f"CREATE TABLE IF NOT EXISTS {self.head} (id INTEGER PRIMARY KEY CHECK (id = 1), "
             f"size {integer} NOT NULL, last_position {integer} NOT NULL, chain_head {blob} NOT NULL, "
             f"frontier {blob} NOT NULL)"),
@@ -142,10 +148,15 @@ class Tables:
 
     def seal_columns_query(self) -> tuple[str, tuple[str, ...]]:
         """A query (and its parameters) listing the seal table's columns."""
+        return self.columns_query(SEALS)
+
+    def columns_query(self, table: str) -> tuple[str, tuple[str, ...]]:
+        """A query (and its parameters) listing a table's columns: none when there is no such table (asked
+        without creating anything)."""
         if self.dialect == "sqlite":
-            return f"SELECT name FROM pragma_table_info('{SEALS}')", ()
+            return f"SELECT name FROM pragma_table_info('{table}')", ()
         return ("SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND table_name = %s",
-                (self.schema or "public", SEALS))
+                (self.schema or "public", table))
 
     # --- the decision index -----------------------------------------------------------------------------
     @cached_property

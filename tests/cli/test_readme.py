@@ -38,7 +38,9 @@ def example_lines(text: str) -> list[str]:
 
 
 def expected_exit(line: str) -> int:
-    """1 for a line the README marks as refused, else 0."""
+    """1 for a line the README marks as refused, 2 for one it marks as unusable, else 0."""
+    if re.search(r"#\s*unusable", line):
+        return 2
     return 1 if re.search(r"#\s*refused", line) else 0
 
 
@@ -82,7 +84,7 @@ def test_every_readme_example_runs_as_written_on_the_default_demo(tmp_path, post
                               timeout=600)
         if done.returncode != expected_exit(line):
             failures.append(f"{line}\n  exit {done.returncode}: {done.stderr.strip()[-300:]}")
-        elif expected_exit(line) == 1 and not done.stderr.startswith("error: "):
+        elif expected_exit(line) in (1, 2) and not done.stderr.startswith("error: "):
             failures.append(f"{line}\n  refused without a one-line error: {done.stderr!r}")
 
     assert failures == []

@@ -38,10 +38,11 @@ def test_the_import_path_writes_the_bytes_the_library_would_write(tmp_path, monk
         monkeypatch.setenv("CADRE_LEDGER_CIPHER_KEY", KEY)
     app = CadreLedger(str(tmp_path / "ledger.db"))
     decisions = [with_id(parse(copy.deepcopy(e))) for e in EXAMPLES if e.get("cadre") == "HB-000124"]
-    work = Workspace(lambda _id: None)
+    work = Workspace(lambda _id: None, app.id_of)  # keyed ids on the encrypted ledger
     for d in decisions:
         work.add(d, "hash", "clerk", None)
-    cadre = Cadre.open(decisions[0], "clerk")
+    cadre = Cadre.open(decisions[0], "clerk", agg_id=app.id_of(Cadre, "HB-000124"))
+    assert (cadre.id == Cadre.id_for("HB-000124")) is not encrypted
     for d in decisions[1:]:
         cadre.record(d, "clerk")
 

@@ -90,11 +90,11 @@ def test_a_catch_up_that_crashes_mid_page_resumes_and_applies_every_event_once(l
     real = runner.replace_subject
     calls = []
 
-    def crash_on_the_third_page(c, subject, rows):
+    def crash_on_the_third_page(c, subject, rows, stored):
         calls.append(subject.key)
         if len(calls) == 7:
             raise RuntimeError("killed")
-        real(c, subject, rows)
+        real(c, subject, rows, stored)
 
     monkeypatch.setattr(runner, "replace_subject", crash_on_the_third_page)
     with pytest.raises(RuntimeError):

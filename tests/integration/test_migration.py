@@ -65,3 +65,30 @@ def test_a_migrated_ledger_accepts_new_decisions_after_the_copied_positions(tmp_
 
     assert report.recorded == 1
     assert target.recorder.max_notification_id() == len(EXAMPLES)
+
+
+@pytest.mark.postgres
+def test_an_encrypted_ledger_migrates_with_its_key_and_verifies_there(tmp_path, pg_url, monkeypatch):
+    import base64
+    import os
+
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    key = base64.b64encode(os.urandom(32)).decode()
+    monkeypatch.setenv("CADRE_LEDGER_CIPHER_KEY", key)
+    source = CadreLedger(str(tmp_path / "source.db"))
+    source.import_lines(lines(EXAMPLES), "clerk")
+    source.close()
+
+    moved = CliRunner().invoke(cli, ["--db", str(tmp_path / "source.db"), "migrate", "--to", pg_url])
+    verified = CliRunner().invoke(cli, ["--db", pg_url, "verify"])
+    shown = CliRunner().invoke(cli, ["--db", pg_url, "show", "张明", "--as-of", "2023-09-01", "--json"])
+    monkeypatch.setenv("CADRE_LEDGER_CIPHER_KEY", base64.b64encode(os.urandom(32)).decode())
+    refused = CliRunner().invoke(cli, ["--db", pg_url, "show", "张明"])
+
+    assert moved.exit_code == 0, moved.output
+    assert verified.exit_code == 0 and "reporting tables equal the events" in verified.output
+    assert shown.exit_code == 0 and '"cadre": "HB-000123"' in shown.output
+    assert refused.exit_code == 2 and "not this ledger's key" in refused.output

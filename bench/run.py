@@ -270,6 +270,52 @@ def bench_export(url: str) -> Result:
     return figure("export to JSONL", count / seconds, "events/s", count / raw, "≥ 100,000/s")
 
 
+def bench_verify_full(url: str, rebuild_rate: float) -> Result:
+    """`verify` as an auditor runs it: the sealed log, then snapshots, decision index and reporting tables
+    (checked against a fresh derivation); the ratio is to the same run's rebuild rate."""
+    from ledger.integrity.front import summarize
+    from projections.audit import verify_derived, with_derived
+
+    app = CadreLedger(url, mode="read")
+    count = app.recorder.max_notification_id() or 0
+
+    def full() -> dict[str, Any]:
+        return with_derived(summarize(verify_ledger(app.session)), verify_derived(app))
+
+    seconds, summary = timed(full)
+    app.close()
+    assert summary["ok"], summary["message"]
+    return figure("verify, full (log + snapshots, index, reporting tables)", count / seconds, "events/s",
+                  rebuild_rate, "≥ 0.8 of rebuild")
+
+
+def bench_encryption(backend: Backend, decisions: list[dict[str, Any]], plain: dict[str, Result]) -> list[Result]:
+    """The same import, in-process `show` and verify on an encrypted ledger; ratios to the plain figures of
+    this run (1.0 = encryption costs nothing)."""
+    import base64
+
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    os.environ["CADRE_LEDGER_CIPHER_KEY"] = base64.b64encode(AESGCM.generate_key(bit_length=256)).decode()
+    try:
+        imported, url = bench_import(backend, decisions)
+        app = CadreLedger(url)
+        cadre = _busiest_cadre(app)  # cadre numbers stay visible in the index
+        app.close()
+        show = bench_show_in_process(url, cadre)
+        verified = bench_verify(url)
+    finally:
+        del os.environ["CADRE_LEDGER_CIPHER_KEY"]
+    return [
+        figure("encrypted: bulk import", imported["rate"], "decisions/s", plain["import"]["rate"],
+               "ratio to plain import"),
+        figure("encrypted: show in-process p50", None, "ms", None, "ratio to plain show",
+               p50_ms=show["p50_ms"], plain_p50_ms=plain["show"]["p50_ms"],
+               slowdown=round(show["p50_ms"] / plain["show"]["p50_ms"], 2) if plain["show"]["p50_ms"] else None),
+        figure("encrypted: verify", verified["rate"], "events/s", plain["verify"]["rate"], "ratio to plain verify"),
+    ]
+
+
 def bench_rss(url_for: Callable[[str], str], jsonl: Path) -> list[Result]:
     """Peak RSS of import, rebuild and verify, each in its own process."""
     url = url_for("rss")
@@ -307,6 +353,11 @@ def main() -> None:
     parser.add_argument("--scaling", action="store_true",
                         help="also import 10k/100k/(--events) to check per-event cost")
     parser.add_argument("--quick", action="store_true", help="skip the whole-process and RSS figures")
+    parser.add_argument("--encrypted", action="store_true",
+                        help="also import, show and verify with CADRE_LEDGER_CIPHER_KEY set (ratios to plain)")
+    parser.add_argument("--load", type=float, metavar="SECONDS", default=0,
+                        help="also run 16 clerks recording single decisions and 4 readers for SECONDS "
+                             "against the imported ledger (bench/load.py)")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="cadre-bench-"))
@@ -320,10 +371,16 @@ def main() -> None:
         cadre = _busiest_cadre(app)
         app.close()
         results.append(bench_show_in_process(url, cadre))
-        results.append(bench_rebuild(url))
-        results.append(bench_verify(url))
+        rebuilt = bench_rebuild(url)
+        results.append(rebuilt)
+        verified = bench_verify(url)
+        results.append(verified)
+        results.append(bench_verify_full(url, rebuilt["rate"]))
         results.append(bench_export(url))
         results.append(bench_single(backend, url))
+        if args.encrypted:
+            plain = {"import": imported, "show": results[1], "verify": verified}
+            results += bench_encryption(backend, decisions, plain)
         if not args.quick:
             results += bench_cli(url, cadre)
             jsonl = workdir / "province.jsonl"
@@ -331,6 +388,14 @@ def main() -> None:
                 for d in decisions:
                     f.write(json.dumps(d, ensure_ascii=False) + "\n")
             results += bench_rss(backend.url, jsonl)
+        if args.load:
+            from load import load_run  # bench/load.py, beside this file
+
+            loaded = load_run(url, seconds=args.load)
+            results.append(figure(f"load: {loaded['writers']} clerks + {loaded['readers']} readers, "
+                                  f"{loaded['seconds']} s", loaded["decisions_per_s"], "decisions/s", None,
+                                  "every decision once, verify passes",
+                                  **{k: v for k, v in loaded.items() if k not in ("decisions_per_s",)}))
         if args.scaling:
             for n in sorted({10_000, 100_000, args.events}):
                 part = province(n)

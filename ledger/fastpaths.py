@@ -20,12 +20,13 @@ from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.domain import Snapshot
-from eventsourcing.persistence import Mapper, StoredEvent
+from eventsourcing.persistence import IntegrityError, Mapper, OperationalError, StoredEvent
 from eventsourcing.utils import TopicError, get_topic, resolve_topic
 
 from ledger.aggregate import Subject
 from ledger.events import Decided, event_kwargs
 from ledger.facts import Fact
+from ledger.storage.failures import is_contention
 from ledger.storage.transcoder import to_jsonable
 
 CACHE_SIZE = 256
@@ -167,7 +168,14 @@ class SubjectLoader:
             subject = event.mutate(subject)
         if (self.keep_snapshots and subject is not None and snapshots is not None
                 and subject.version - since >= self.interval):
-            snapshots.put([Snapshot.take(subject)])
+            try:
+                snapshots.put([Snapshot.take(subject)])
+            except IntegrityError:
+                pass  # another process took the same snapshot at the same moment: it is there
+            except OperationalError as e:
+                if not is_contention(e):
+                    raise
+                # writers hold the lock: a snapshot only saves work, so this read goes on without saving one
         return subject
 
     def snapshot_damage(self, agg_id: UUID) -> str | None:

@@ -111,10 +111,13 @@ def catch_up(app: CadreLedger, page: int = PAGE, progress: Callable[[int], None]
         for note in notes:
             versions[note.originator_id] = max(versions.get(note.originator_id, 0), note.originator_version)
         derived = [(s, rows_for(app, s)) for s in subjects_as_of(app, versions)]
-        with app.session.transaction() as c:
-            for subject, rows in derived:
-                replace_subject(c, subject, rows, stored)
-            advance(c, start, notes[-1].id)
+        try:
+            with app.session.transaction() as c:
+                for subject, rows in derived:
+                    replace_subject(c, subject, rows, stored)
+                advance(c, start, notes[-1].id)
+        except ProjectionConflict:
+            continue  # another process applied this page meanwhile (all of it, or none: one transaction)
         done += len(notes)
         if progress:
             progress(len(notes))

@@ -154,3 +154,45 @@ def test_an_overridden_handover_completion_is_an_audit_finding(ledger):
     found = Reader(ledger).findings(date(2025, 12, 31), kind="override")
     assert [(f["source"], f["post"], f["rule"]) for f in found] == [
         ("ho-done", "YC-YL-PARTY-SECRETARY", "R-HANDOVER-SIGN")]
+
+
+def test_a_page_another_process_applied_meanwhile_is_skipped_not_an_error(ledger, db_url, monkeypatch):
+    """Two queries catching up at once: the second one's page conflicts, rolls back, and it reads on."""
+    from ledger.app import CadreLedger
+    from projections.audit import verify_derived
+
+    Reader(ledger)  # creates the reporting tables
+    ledger.import_lines(lines(EXAMPLES[:12]), "clerk")
+    other = CadreLedger(db_url)
+    real = runner.rows_for
+    raced = []
+
+    def the_other_catches_up_first(app, subject):
+        if app is ledger and not raced:
+            raced.append(runner.catch_up(other))  # another process applies the same page meanwhile
+        return real(app, subject)
+
+    monkeypatch.setattr(runner, "rows_for", the_other_catches_up_first)
+    runner.catch_up(ledger, page=50)
+    other.close()
+
+    assert raced and raced[0] > 0
+    assert Reader(ledger).positions()[0]["lag"] == 0
+    assert verify_derived(ledger).ok
+
+
+def test_a_snapshot_another_process_took_meanwhile_does_not_fail_a_read(db_url, monkeypatch):
+    from ledger.app import CadreLedger
+    from ledger.cadre import Cadre
+
+    writer = CadreLedger(db_url, snapshot_interval=3)
+    writer.import_lines(lines(EXAMPLES), "clerk")
+    cadre = next(e["cadre"] for e in EXAMPLES if e.get("cadre"))
+    first, second = CadreLedger(db_url, mode="read", snapshot_interval=3), CadreLedger(db_url, mode="read",
+                                                                                       snapshot_interval=3)
+    # both look for a snapshot before either has saved one, then both save the same one
+    monkeypatch.setattr(second.snapshots, "get", lambda *a, **k: iter(()))
+    expected = first.facts(Cadre, cadre)
+    assert second.facts(Cadre, cadre) == expected
+    for app in (writer, first, second):
+        app.close()

@@ -187,12 +187,18 @@ def test_a_snapshot_another_process_took_meanwhile_does_not_fail_a_read(db_url, 
 
     writer = CadreLedger(db_url, snapshot_interval=3)
     writer.import_lines(lines(EXAMPLES), "clerk")
+    writer.close()
     cadre = next(e["cadre"] for e in EXAMPLES if e.get("cadre"))
-    first, second = CadreLedger(db_url, mode="read", snapshot_interval=3), CadreLedger(db_url, mode="read",
-                                                                                       snapshot_interval=3)
-    # both look for a snapshot before either has saved one, then both save the same one
-    monkeypatch.setattr(second.snapshots, "get", lambda *a, **k: iter(()))
-    expected = first.facts(Cadre, cadre)
-    assert second.facts(Cadre, cadre) == expected
-    for app in (writer, first, second):
-        app.close()
+    first, second = (CadreLedger(db_url, mode="read", snapshot_interval=3) for _ in range(2))
+    real_put = second.snapshots.put
+    saved = []
+
+    def the_first_saves_it_just_before(snapshots, **kwargs):
+        expected = first.facts(Cadre, cadre)  # the other process reads the same cadre and saves its snapshot
+        saved.append(expected)
+        return real_put(snapshots, **kwargs)  # this one's save of the same version then conflicts
+
+    monkeypatch.setattr(second.snapshots, "put", the_first_saves_it_just_before)
+    assert second.facts(Cadre, cadre) == saved[0]
+    first.close()
+    second.close()

@@ -316,26 +316,37 @@ def bench_encryption(backend: Backend, decisions: list[dict[str, Any]], plain: d
     ]
 
 
-def bench_rss(url_for: Callable[[str], str], jsonl: Path) -> list[Result]:
-    """Peak RSS of import, rebuild and verify, each in its own process."""
-    url = url_for("rss")
+def bench_rss(url_for: Callable[[str], str], decisions: list[dict[str, Any]], workdir: Path) -> list[Result]:
+    """Peak RSS of import (of the whole file and of its first tenth: memory should not grow with the file),
+    rebuild and verify, each in its own process."""
     out = []
-    for step, code in (
-        ("import", (f"from ledger.app import CadreLedger; from ledger.jsonlines import read_jsonl; "
-                   f"a=CadreLedger({url!r}); r=a.import_lines(read_jsonl(open({str(jsonl)!r}, 'rb')), 'bench'); "
-                   f"assert not r.errors")),
-        ("rebuild", (f"from ledger.app import CadreLedger; from projections.reader import Reader; "
-                    f"Reader(CadreLedger({url!r})).rebuild()")),
-        ("verify", (f"from ledger.app import CadreLedger; from ledger.integrity.front import verify_ledger; "
-                   f"assert verify_ledger(CadreLedger({url!r}).session).ok")),
-    ):
-        # VmHWM of the child's own address space (ru_maxrss would count the parent's memory at fork)
-        code += "; print([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])"
-        done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
-        peak = int(done.stdout.split()[-1]) if done.returncode == 0 and done.stdout.split() else None
-        out.append(figure(f"peak RSS of {step}", None, "MB", None, "≤ 300 MB",
-                          mb=round(peak / 1024) if peak else None, exit=done.returncode))
+    tenth = max(1, len(decisions) // 10)
+    for count in (tenth, len(decisions)):
+        jsonl = workdir / f"province-{count}.jsonl"
+        with open(jsonl, "w", encoding="utf-8") as f:
+            for d in decisions[:count]:
+                f.write(json.dumps(d, ensure_ascii=False) + "\n")
+        url = url_for("rss")
+        out.append(_peak(f"import of {count:,} decisions",
+                         f"from ledger.app import CadreLedger; from ledger.jsonlines import read_jsonl; "
+                         f"a=CadreLedger({url!r}); r=a.import_lines(read_jsonl(open({str(jsonl)!r}, 'rb')), 'bench'); "
+                         f"assert not r.errors"))
+        jsonl.unlink()
+    out.append(_peak("rebuild", f"from ledger.app import CadreLedger; from projections.reader import Reader; "
+                                f"Reader(CadreLedger({url!r})).rebuild()"))
+    out.append(_peak("verify", f"from ledger.app import CadreLedger; from ledger.integrity.front import verify_ledger; "
+                               f"a=CadreLedger({url!r}); assert verify_ledger(a.session).ok"))
     return out
+
+
+def _peak(step: str, code: str) -> Result:
+    """Peak RSS of `code` run in a child process: VmHWM of its own address space (ru_maxrss would count the
+    parent's memory at fork)."""
+    code += "; print([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    peak = int(done.stdout.split()[-1]) if done.returncode == 0 and done.stdout.split() else None
+    return figure(f"peak RSS of {step}", None, "MB", None, "≤ 300 MB", mb=round(peak / 1024) if peak else None,
+                  exit=done.returncode, error=done.stderr.strip().splitlines()[-1:] if done.returncode else None)
 
 
 def _busiest_cadre(app: CadreLedger) -> str:
@@ -383,11 +394,7 @@ def main() -> None:
             results += bench_encryption(backend, decisions, plain)
         if not args.quick:
             results += bench_cli(url, cadre)
-            jsonl = workdir / "province.jsonl"
-            with open(jsonl, "w", encoding="utf-8") as f:
-                for d in decisions:
-                    f.write(json.dumps(d, ensure_ascii=False) + "\n")
-            results += bench_rss(backend.url, jsonl)
+            results += bench_rss(backend.url, decisions, workdir)
         if args.load:
             from load import load_run  # bench/load.py, beside this file
 

@@ -16,6 +16,7 @@ from ledger.app import CadreLedger
 from ledger.errors import ProjectionConflict
 from ledger.facts import named_posts
 from ledger.replay import replay_streams
+from ledger.storage.failures import integrity_errors
 from ledger.storage.session import Cursor, Session
 from ledger.subjects import SUBJECTS
 from projections.derive import Rows, cadre_rows, post_rows, unit_rows
@@ -32,6 +33,14 @@ BATCH = 200
 def position(c: Cursor) -> int:
     """The last log position applied to the read models (0 when none)."""
     row = c.execute("SELECT position FROM proj_tracking WHERE projection = ?", (NAME,)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def claim(c: Cursor, dialect: str) -> int:
+    """The tracked position, locked until the end of this transaction, so that catch-ups in other processes
+    wait for this one and then see where it left the read models (SQLite's write transactions already wait)."""
+    lock = " FOR UPDATE" if dialect == "postgresql" else ""
+    row = c.execute(f"SELECT position FROM proj_tracking WHERE projection = ?{lock}", (NAME,)).fetchone()
     return int(row[0]) if row else 0
 
 
@@ -113,11 +122,17 @@ def catch_up(app: CadreLedger, page: int = PAGE, progress: Callable[[int], None]
         derived = [(s, rows_for(app, s)) for s in subjects_as_of(app, versions)]
         try:
             with app.session.transaction() as c:
+                if claim(c, app.session.dialect) != start:  # another process applied this page meanwhile
+                    raise ProjectionConflict(f"the read models moved past position {start} meanwhile")
                 for subject, rows in derived:
                     replace_subject(c, subject, rows, stored)
                 advance(c, start, notes[-1].id)
         except ProjectionConflict:
-            continue  # another process applied this page meanwhile (all of it, or none: one transaction)
+            continue  # nothing of this page was written (one transaction): read on from where the other left
+        except integrity_errors():
+            if start != 0:
+                raise
+            continue  # two first catch-ups at once: the other one's rows and position are there
         done += len(notes)
         if progress:
             progress(len(notes))

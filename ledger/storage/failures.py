@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlite3
 import sys
 
-from eventsourcing.persistence import PersistenceError
+from eventsourcing.persistence import IntegrityError, PersistenceError
 
 from ledger.errors import StorageError
 from ledger.storage.url import Database
@@ -15,6 +15,12 @@ CONTENTION = ("locked", "busy", "deadlock", "could not serialize", "lock timeout
 def is_contention(error: BaseException) -> bool:
     """Whether a write failed only because another writer got there first (worth retrying)."""
     return any(word in str(error).lower() for word in CONTENTION)
+
+
+def integrity_errors() -> tuple[type[BaseException], ...]:
+    """What a unique or key constraint that refused a row raises: the library's error, sqlite3's, psycopg's."""
+    psycopg = sys.modules.get("psycopg")
+    return (IntegrityError, sqlite3.IntegrityError, *((psycopg.IntegrityError,) if psycopg is not None else ()))
 
 
 def driver_errors() -> tuple[type[BaseException], ...]:

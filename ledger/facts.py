@@ -41,3 +41,13 @@ def named_posts(facts: Iterable[Fact], info: Callable[[str], dict[str, Any] | No
     """The registered posts that appointments among `facts` name (`post_id`): post id → register fields."""
     ids = {f["post_id"] for f in facts if f.get("post_id")}
     return {post: found for post in sorted(ids) if (found := info(post)) is not None}
+
+
+def fact_of(state: dict[str, Any], decision_type: str, version: int, subject_key: str, key: str) -> Fact:
+    """The fact a decoded event state stands for (the same as `Decided.fact`)."""
+    return {
+        "id": state["decision_id"], "type": decision_type, "on": state["on"], "recorded_at": state["timestamp"],
+        "seq": version, subject_key: key, "actor": state["actor"], "doc": state["doc"],
+        "authority": state["authority"], "note": state["note"], "case": state["case"],
+        "override_reason": state["override_reason"], **state["details"],
+    }

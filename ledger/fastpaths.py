@@ -25,8 +25,11 @@ from eventsourcing.utils import TopicError, get_topic, resolve_topic
 
 from ledger.aggregate import Subject
 from ledger.events import Decided, event_kwargs
-from ledger.facts import Fact
+from ledger.facts import fact_of
 from ledger.storage.transcoder import to_jsonable
+
+__all__ = ["PendingEvent", "SubjectLoader", "decode_state", "encode", "event_class", "fact_of", "plain_state",
+           "stored_state"]
 
 CACHE_SIZE = 256
 # what decoding a stored event that was changed outside the ledger can raise: a topic naming no class, bytes
@@ -117,16 +120,6 @@ def decode_state(mapper: Mapper[UUID], topic: str, state: bytes, originator_id: 
         stored_version += 1
     del data["originator_id"], data["originator_version"]
     return to_jsonable(data) if for_json else data
-
-
-def fact_of(state: dict[str, Any], decision_type: str, version: int, subject_key: str, key: str) -> Fact:
-    """The fact a decoded event state stands for (the same as `Decided.fact`)."""
-    return {
-        "id": state["decision_id"], "type": decision_type, "on": state["on"], "recorded_at": state["timestamp"],
-        "seq": version, subject_key: key, "actor": state["actor"], "doc": state["doc"],
-        "authority": state["authority"], "note": state["note"], "case": state["case"],
-        "override_reason": state["override_reason"], **state["details"],
-    }
 
 
 class SubjectLoader:

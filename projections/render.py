@@ -10,10 +10,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from wcwidth import wcswidth
-
 from ledger.characters import escaped, json_escaped
-from ledger.storage.transcoder import to_jsonable
+from ledger.storage.codec import to_jsonable
 from projections.labels import label, text, value
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
@@ -93,6 +91,8 @@ def to_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = No
 
 def width(text: str) -> int:
     """Columns `text` takes on a terminal (a CJK character takes two)."""
+    from wcwidth import wcswidth  # imported when a table is drawn: JSON output needs none of it
+
     found = wcswidth(text)
     return found if found >= 0 else len(text)
 

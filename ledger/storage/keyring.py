@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from ledger.commitments import committed_id, decision_ref
-from ledger.events import stream_id as plain_stream_id
+from ledger.commitments import stream_id as plain_stream_id
 
 NONCE = 12
 BLIND_PREFIX = "#"  # a blinded value: `#` and 32 hex digits (a unit stream is `unit/#…`)

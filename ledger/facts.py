@@ -28,6 +28,7 @@ from datetime import datetime
 from typing import Any
 
 Fact = dict[str, Any]
+POST_FIELDS = ("role", "post_level", "title", "unit", "principal")
 
 
 def known_at(facts: Iterable[Fact], moment: datetime | None) -> list[Fact]:
@@ -51,3 +52,10 @@ def fact_of(state: dict[str, Any], decision_type: str, version: int, subject_key
         "authority": state["authority"], "note": state["note"], "case": state["case"],
         "override_reason": state["override_reason"], **state["details"],
     }
+
+
+def post_register(facts: list[Fact]) -> dict[str, Any] | None:
+    """A post's register fields from its facts (known at the moment asked), or None when there are none."""
+    if not facts:
+        return None
+    return {k: facts[0].get(k) for k in POST_FIELDS}

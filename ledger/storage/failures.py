@@ -4,8 +4,6 @@ from __future__ import annotations
 import sqlite3
 import sys
 
-from eventsourcing.persistence import PersistenceError
-
 from ledger.errors import StorageError
 from ledger.storage.url import Database
 
@@ -19,6 +17,8 @@ def is_contention(error: BaseException) -> bool:
 
 def driver_errors() -> tuple[type[BaseException], ...]:
     """Every error a database driver raises: the library's, sqlite3's, and psycopg's when it is loaded."""
+    from eventsourcing.persistence import PersistenceError  # imported by whoever opens the library's recorders
+
     psycopg = sys.modules.get("psycopg")
     return (PersistenceError, OSError, sqlite3.Error, *((psycopg.Error,) if psycopg is not None else ()))
 

@@ -54,4 +54,5 @@ DECISION_TYPES: dict[str, str] = {
     "ledger.unit:Unit.HeldAccountable": "unit-accountability",
 }
 
+SNAPSHOT_TOPIC = "eventsourcing.domain:Snapshot"  # the library's snapshot: the aggregate's topic and state inside
 SNAPSHOT_INTERVAL = 100  # a stream is snapshotted when this many of its events were replayed since its last one

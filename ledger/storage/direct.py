@@ -30,7 +30,7 @@ from ledger.storage.meta import KEY_ENV, checked_key, settle
 from ledger.storage.probe import Access, probe
 from ledger.storage.session import Cursor, Session
 from ledger.storage.url import Database
-from ledger.topics import DECISION_TYPES, SNAPSHOT_INTERVAL, SUBJECT_TOPICS
+from ledger.topics import DECISION_TYPES, SNAPSHOT_INTERVAL, SNAPSHOT_TOPIC, SUBJECT_TOPICS
 
 NONCE, TAG = 12, 16  # the library's AESCipher writes nonce ‖ tag ‖ ciphertext
 
@@ -159,9 +159,10 @@ class DirectLedger:
             if not isinstance(state, dict) or "class_version" in state:
                 raise Unserved("a state to upcast")
             if is_snapshot:
-                if topic != SUBJECT_TOPICS[kind]:
-                    raise Unserved("a snapshot of another kind of subject")
-                key, facts, last = state["key"], list(state["facts"]), version
+                aggregate = state["state"]
+                if topic != SNAPSHOT_TOPIC or state["topic"] != SUBJECT_TOPICS[kind] or "class_version" in aggregate:
+                    raise Unserved("a snapshot to read through the application")
+                key, facts, last = aggregate["key"], list(aggregate["facts"]), version
                 continue
             if version == 1:
                 if state.get("originator_topic") != SUBJECT_TOPICS[kind]:

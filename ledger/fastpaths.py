@@ -151,13 +151,25 @@ class SubjectLoader:
         subject: Any = None
         since = 0
         snapshots = self.app.snapshots
-        if snapshots is not None:
-            found: Iterable[Any] = snapshots.get(agg_id, desc=True, limit=1)
-            for snapshot in found:
-                subject, since = snapshot.mutate(None), snapshot.originator_version
-        events: Iterable[Any] = self.app.events.get(agg_id, gt=since or None)
-        for event in events:
-            subject = event.mutate(subject)
+        session: Any = getattr(self.app, "session", None)
+        if snapshots is not None and session is not None:  # the latest snapshot and the events after it, one query
+            mapper = self.app.mapper
+            param = agg_id if session.dialect == "postgresql" else agg_id.hex
+            for is_snapshot, version, topic, state in session.rows(session.tables.stream_with_snapshot, (param,) * 3):
+                domain: Any = mapper.to_domain_event(StoredEvent(originator_id=agg_id, originator_version=version,
+                                                                 topic=topic, state=bytes(state)))
+                if is_snapshot:
+                    subject, since = domain.mutate(None), version
+                else:
+                    subject = domain.mutate(subject)
+        else:
+            if snapshots is not None:
+                found: Iterable[Any] = snapshots.get(agg_id, desc=True, limit=1)
+                for snapshot in found:
+                    subject, since = snapshot.mutate(None), snapshot.originator_version
+            events: Iterable[Any] = self.app.events.get(agg_id, gt=since or None)
+            for event in events:
+                subject = event.mutate(subject)
         if (self.keep_snapshots and subject is not None and snapshots is not None
                 and subject.version - since >= self.interval):
             snapshots.put([Snapshot.take(subject)])

@@ -13,8 +13,7 @@ from ledger.facts import Fact, known_at, post_register
 from ledger.storage.direct import DirectLedger, Unserved
 from ledger.storage.index import streams
 from ledger.storage.url import parse_url
-from projections.status import cadre_status, party_to, posts_of
-from projections.tables import position, tables_exist
+from projections.status import cadre_status, current_posts, party_to
 
 
 def quick_status(db: str | None, cadre: str, as_of: date, at: datetime | None = None) -> dict[str, Any] | None:
@@ -56,14 +55,10 @@ def _handovers(ledger: DirectLedger, cadre: str, as_of: date, at: datetime | Non
     if at is not None:
         posts = sorted(s.split("/", 1)[1] for s in streams(ledger.session, "leadership-change"))
     else:
-        t = ledger.session.tables
-        with ledger.session.transaction(commit=False) as c:
-            if not tables_exist(c):
-                raise Unserved("the reporting tables were never built")
-            head = c.execute(f"SELECT MAX({t.position}) FROM {t.events}").fetchone()
-            if position(c) < ((head[0] if head else 0) or 0):
-                raise Unserved("the reporting tables lag")
-            posts = posts_of(c, cadre)
+        found = current_posts(ledger.session, cadre)
+        if found is None:
+            raise Unserved("the reporting tables lag, or were never built")
+        posts = found
     rows: list[dict[str, Any]] = []
     for post in posts:
         facts = ledger.facts("post", post)

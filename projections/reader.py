@@ -25,7 +25,7 @@ from ledger.vocab import term_key
 from projections import queries, runner
 from projections.derive import Rows
 from projections.queries import Row, rows_at
-from projections.status import cadre_status, party_to, posts_of
+from projections.status import cadre_status, current_posts, party_to, posts_of
 from projections.stored_rows import StoredRows
 from projections.tables import SEALED, SUBJECT_TABLES, TABLE_NAMES, columns, create_tables, position, tables_exist
 
@@ -189,6 +189,9 @@ class Reader:
 
     def posts_of(self, cadre: str) -> list[str]:
         """The leading posts whose handovers name this cadre as outgoing or incoming leader."""
+        found = current_posts(self.app.session, cadre)
+        if found is not None:
+            return found
         if not self.current():
             names = columns("proj_handovers")
             out, inc, post = names.index("outgoing"), names.index("incoming"), names.index("post")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import base64
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
@@ -66,6 +66,16 @@ class DirectSession(Session):
 
     snapshot = transaction
 
+    def rows(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """The rows of one read-only statement (on PostgreSQL one round trip, in autocommit)."""
+        if self.dialect == "postgresql":
+            from psycopg.rows import tuple_row
+
+            with self.connection.cursor(row_factory=tuple_row) as raw:
+                raw.execute(statement, tuple(params))
+                return list(raw.fetchall())
+        return [tuple(r) for r in self.connection.execute(statement, tuple(params)).fetchall()]
+
     def close(self) -> None:
         """Close the connection."""
         self.connection.close()
@@ -103,14 +113,6 @@ class DirectLedger:
         except BaseException:
             self.close()
             raise
-        t = self.session.tables
-        self.stream_sql = t.sql(
-            f"SELECT 1, originator_version, topic, state FROM (SELECT originator_version, topic, state FROM "
-            f"{t.snapshots} WHERE originator_id = ? ORDER BY originator_version DESC LIMIT 1) s UNION ALL "
-            f"SELECT 0, originator_version, topic, state FROM {t.events} WHERE originator_id = ? AND "
-            f"originator_version > COALESCE((SELECT MAX(originator_version) FROM {t.snapshots} "
-            "WHERE originator_id = ?), 0) ORDER BY 1 DESC, 2")
-
     def close(self) -> None:
         """Close the connection."""
         self.session.close()
@@ -140,9 +142,7 @@ class DirectLedger:
         agg_id = self.id_of(kind, key)
         param: Any = agg_id if self.session.dialect == "postgresql" else agg_id.hex
         try:
-            with self.session.transaction(commit=False) as c:
-                rows = c.execute(self.stream_sql, (param, param, param)).fetchall()
-            return self._replayed(kind, rows)
+            return self._replayed(kind, self.session.rows(self.session.tables.stream_with_snapshot, (param,) * 3))
         except Unserved:
             raise
         except Exception as error:  # noqa: BLE001 - the application says what it means

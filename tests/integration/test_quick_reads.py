@@ -96,8 +96,7 @@ def test_a_snapshot_is_read_with_the_events_after_it_in_one_query(request, tmp_p
     agg_id = direct.id_of("cadre", "HB-000123")
     param: Any = agg_id if direct.session.dialect == "postgresql" else agg_id.hex
 
-    with direct.session.transaction(commit=False) as c:
-        rows = c.execute(direct.stream_sql, (param, param, param)).fetchall()
+    rows = direct.session.rows(direct.session.tables.stream_with_snapshot, (param,) * 3)
     facts = direct.facts("cadre", "HB-000123")
     direct.close()
 

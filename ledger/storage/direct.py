@@ -81,7 +81,7 @@ class DirectSession(Session):
         self.connection.close()
 
 
-def connect(database: Database, access: Access) -> Any:
+def connect(database: Database, access: Access | None) -> Any:
     """A plain connection to the ledger, opened as a read opens it; on PostgreSQL with the ledger's schema on
     the search path, in autocommit (each statement one round trip)."""
     if database.kind == "postgresql":
@@ -90,7 +90,7 @@ def connect(database: Database, access: Access) -> Any:
         return psycopg.connect(host=database.host, port=database.port, user=database.user,
                                password=database.password, dbname=database.dbname, connect_timeout=10,
                                autocommit=True, options=f"-c search_path={database.schema}")
-    if access.sqlite_uri:
+    if access is not None and access.sqlite_uri:
         return sqlite3.connect(access.sqlite_uri, uri=True, isolation_level=None, timeout=30)
     return sqlite3.connect(database.path, isolation_level=None, timeout=30)
 
@@ -101,8 +101,17 @@ class DirectLedger:
     def __init__(self, database: Database) -> None:
         key = checked_key(os.environ.get(KEY_ENV))
         self.database = database
-        self.access = probe(database)
-        self.session = DirectSession(database, connect(database, self.access))
+        if database.kind == "postgresql":  # one connection: probed, then read
+            connection = connect(database, None)
+            try:
+                self.access = probe(database, connection)
+            except BaseException:
+                connection.close()
+                raise
+        else:
+            self.access = probe(database)
+            connection = connect(database, self.access)
+        self.session = DirectSession(database, connection)
         self.aead: Any = None
         if key is not None:
             from cryptography.hazmat.primitives.ciphers.aead import AESGCM

@@ -22,12 +22,9 @@ if TYPE_CHECKING:
     from ledger.app import CadreLedger
     from projections.reader import Reader
 
-try:
-    from zoneinfo import ZoneInfo
-
-    CHINA: Any = ZoneInfo("Asia/Shanghai")
-except (ImportError, KeyError):  # pragma: no cover - no tz database on the machine
-    CHINA = timezone(timedelta(hours=8))
+# Asia/Shanghai has kept UTC+8 since 1991, and today is all it is used for (loading the tz database costs a
+# read of the interpreter's configuration on every start)
+CHINA = timezone(timedelta(hours=8))
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 110}
 READ_MODELS = ("all", "cadres", "restrictions", "flags", "pool", "findings", "reports", "handovers", "cases")
@@ -350,6 +347,15 @@ class Env:
 
             self._reader = Reader(self.ledger, progress_bar)
         return self._reader
+
+    def quick_status(self, cadre: str, as_of: date, at: datetime | None) -> dict[str, Any] | None:
+        """A cadre's status read straight from the stored states, when that gives exactly what the reader
+        gives (else None: ask the reader)."""
+        if self._ledger is not None or self._writer is not None:
+            return None
+        from projections.quick import quick_status
+
+        return quick_status(self.db, cadre, as_of, at)
 
     def writer(self) -> str:
         """The actor of a write, or a one-line error (exit 2) saying how to give one."""
@@ -730,7 +736,8 @@ def show(env: Env, cadre: str, as_of: date, known_at: datetime | None, html_path
     """
     from projections.sections import to_sections
 
-    status = env.reader.status(env.cadre(cadre, output.view.lang), as_of, known_at)
+    status = env.quick_status(cadre, as_of, known_at) or env.reader.status(env.cadre(cadre, output.view.lang),
+                                                                           as_of, known_at)
     if html_path is not None:
         from projections.pictures import render_dossier
 

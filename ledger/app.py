@@ -17,7 +17,7 @@ from ledger.cadre import Cadre
 from ledger.decisions import sha256_hex
 from ledger.errors import NotFound, StorageError
 from ledger.events import decision_of
-from ledger.facts import Fact, known_at
+from ledger.facts import Fact, known_at, post_register
 from ledger.fastpaths import UNREADABLE, PendingEvent, SubjectLoader, decode_state, encode, event_class, fact_of
 from ledger.importer import Importer, ImportReport, Line
 from ledger.integrity.sealing import RECORDER_TOPICS
@@ -31,11 +31,10 @@ from ledger.storage.session import Session
 from ledger.storage.transcoder import MsgpackTranscoder
 from ledger.storage.url import Database, parse_url
 from ledger.subjects import SUBJECTS
+from ledger.topics import SNAPSHOT_INTERVAL
 
-SNAPSHOT_INTERVAL = 100
 # what replaying a stored state that was changed into other valid bytes can raise (missing or mistyped fields)
 REPLAY_ERRORS = (AttributeError, KeyError, TypeError, ValueError, IndexError, ArithmeticError)
-POST_FIELDS = ("role", "post_level", "title", "unit", "principal")
 
 
 class CadreLedger(Application):
@@ -237,10 +236,7 @@ class CadreLedger(Application):
     def post_info(self, post: str, at: datetime | None = None) -> dict[str, Any] | None:
         """A registered post's register fields, or None."""
         subject = self.load_subject(self.id_of(LeadershipPost, post))
-        facts = known_at(subject.facts, at) if subject is not None else []
-        if not facts:
-            return None
-        return {k: facts[0].get(k) for k in POST_FIELDS}
+        return post_register(known_at(subject.facts, at) if subject is not None else [])
 
     def streams(self, decision_type: str | None = None) -> list[str]:
         """Every stream in the ledger, or those with a decision of `decision_type` (a unit's by its name, also

@@ -7,7 +7,8 @@ and stream shows exactly what it binds. Pure functions: no key, no database.
 from __future__ import annotations
 
 import hashlib
-from uuid import UUID
+from functools import lru_cache
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 STREAM_TAG = b"CLS1"  # an aggregate id committing to its stream name
 
@@ -24,3 +25,10 @@ def committed_id(salt: bytes, stream: str) -> UUID:
     SHA-256("CLS1" ‖ salt ‖ name) as a UUID, the salt derived from the ledger's key (a proof reveals the salt
     of its own stream, and so shows which stream its event belongs to without the key)."""
     return UUID(bytes=hashlib.sha256(STREAM_TAG + salt + stream.encode()).digest()[:16], version=4)
+
+
+@lru_cache(maxsize=65536)
+def stream_id(stream: str) -> UUID:
+    """The aggregate id of a stream (`cadre/HB-1`, `post/…`, `unit/…`) on a ledger that is not encrypted (or was
+    encrypted by the first release): uuid5 of its natural key."""
+    return uuid5(NAMESPACE_URL, f"cadre-ledger:/{stream}")

@@ -2,21 +2,16 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
 from typing import Any, ClassVar
-from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from ledger.commitments import stream_id
 from ledger.facts import Fact
 
 COMMON_FIELDS = ("doc", "authority", "note", "case", "override_reason")
 
-
-@lru_cache(maxsize=65536)
-def stream_id(stream: str) -> UUID:
-    """The aggregate id of a stream (`cadre/HB-1`, `post/…`, `unit/…`): uuid5 of its natural key."""
-    return uuid5(NAMESPACE_URL, f"cadre-ledger:/{stream}")
+__all__ = ["COMMON_FIELDS", "Decided", "decision_of", "event_kwargs", "stream_id"]
 
 
 class Decided(Aggregate.Event):

@@ -28,6 +28,7 @@ from datetime import datetime
 from typing import Any
 
 Fact = dict[str, Any]
+POST_FIELDS = ("role", "post_level", "title", "unit", "principal")
 
 
 def known_at(facts: Iterable[Fact], moment: datetime | None) -> list[Fact]:
@@ -41,3 +42,20 @@ def named_posts(facts: Iterable[Fact], info: Callable[[str], dict[str, Any] | No
     """The registered posts that appointments among `facts` name (`post_id`): post id → register fields."""
     ids = {f["post_id"] for f in facts if f.get("post_id")}
     return {post: found for post in sorted(ids) if (found := info(post)) is not None}
+
+
+def fact_of(state: dict[str, Any], decision_type: str, version: int, subject_key: str, key: str) -> Fact:
+    """The fact a decoded event state stands for (the same as `Decided.fact`)."""
+    return {
+        "id": state["decision_id"], "type": decision_type, "on": state["on"], "recorded_at": state["timestamp"],
+        "seq": version, subject_key: key, "actor": state["actor"], "doc": state["doc"],
+        "authority": state["authority"], "note": state["note"], "case": state["case"],
+        "override_reason": state["override_reason"], **state["details"],
+    }
+
+
+def post_register(facts: list[Fact]) -> dict[str, Any] | None:
+    """A post's register fields from its facts (known at the moment asked), or None when there are none."""
+    if not facts:
+        return None
+    return {k: facts[0].get(k) for k in POST_FIELDS}

@@ -25,9 +25,12 @@ from eventsourcing.utils import TopicError, get_topic, resolve_topic
 
 from ledger.aggregate import Subject
 from ledger.events import Decided, event_kwargs
-from ledger.facts import Fact
+from ledger.facts import fact_of
 from ledger.storage.failures import is_contention
 from ledger.storage.transcoder import to_jsonable
+
+__all__ = ["PendingEvent", "SubjectLoader", "decode_state", "encode", "event_class", "fact_of", "plain_state",
+           "stored_state"]
 
 CACHE_SIZE = 256
 # what decoding a stored event that was changed outside the ledger can raise: a topic naming no class, bytes
@@ -120,16 +123,6 @@ def decode_state(mapper: Mapper[UUID], topic: str, state: bytes, originator_id: 
     return to_jsonable(data) if for_json else data
 
 
-def fact_of(state: dict[str, Any], decision_type: str, version: int, subject_key: str, key: str) -> Fact:
-    """The fact a decoded event state stands for (the same as `Decided.fact`)."""
-    return {
-        "id": state["decision_id"], "type": decision_type, "on": state["on"], "recorded_at": state["timestamp"],
-        "seq": version, subject_key: key, "actor": state["actor"], "doc": state["doc"],
-        "authority": state["authority"], "note": state["note"], "case": state["case"],
-        "override_reason": state["override_reason"], **state["details"],
-    }
-
-
 class SubjectLoader:
     """Loads subjects for one application; returned subjects are shared: callers never mutate them."""
 
@@ -159,13 +152,25 @@ class SubjectLoader:
         subject: Any = None
         since = 0
         snapshots = self.app.snapshots
-        if snapshots is not None:
-            found: Iterable[Any] = snapshots.get(agg_id, desc=True, limit=1)
-            for snapshot in found:
-                subject, since = snapshot.mutate(None), snapshot.originator_version
-        events: Iterable[Any] = self.app.events.get(agg_id, gt=since or None)
-        for event in events:
-            subject = event.mutate(subject)
+        session: Any = getattr(self.app, "session", None)
+        if snapshots is not None and session is not None:  # the latest snapshot and the events after it, one query
+            mapper = self.app.mapper
+            param = agg_id if session.dialect == "postgresql" else agg_id.hex
+            for is_snapshot, version, topic, state in session.rows(session.tables.stream_with_snapshot, (param,) * 3):
+                domain: Any = mapper.to_domain_event(StoredEvent(originator_id=agg_id, originator_version=version,
+                                                                 topic=topic, state=bytes(state)))
+                if is_snapshot:
+                    subject, since = domain.mutate(None), version
+                else:
+                    subject = domain.mutate(subject)
+        else:
+            if snapshots is not None:
+                found: Iterable[Any] = snapshots.get(agg_id, desc=True, limit=1)
+                for snapshot in found:
+                    subject, since = snapshot.mutate(None), snapshot.originator_version
+            events: Iterable[Any] = self.app.events.get(agg_id, gt=since or None)
+            for event in events:
+                subject = event.mutate(subject)
         if (self.keep_snapshots and subject is not None and snapshots is not None
                 and subject.version - since >= self.interval):
             try:

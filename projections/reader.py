@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from ledger.app import CadreLedger, history_row
@@ -19,18 +19,17 @@ from ledger.post import LeadershipPost
 from ledger.replay import Replayed, replay_streams
 from ledger.rules.handover import compute_handovers
 from ledger.rules.reports import compute_reports
-from ledger.status import compose_status
 from ledger.storage.meta import read_meta, record_meta
 from ledger.storage.session import Cursor
 from ledger.vocab import term_key
 from projections import queries, runner
 from projections.derive import Rows
 from projections.queries import Row, rows_at
+from projections.status import cadre_status, current_posts, party_to, posts_of
 from projections.stored_rows import StoredRows
-from projections.tables import SEALED, SUBJECT_TABLES, TABLE_NAMES, columns, create_tables, tables_exist
+from projections.tables import SEALED, SUBJECT_TABLES, TABLE_NAMES, columns, create_tables, position, tables_exist
 
 ROWS = "reporting_rows"  # recorded in the ledger's meta once every reporting row of an encrypted ledger is sealed
-HANDOVER_SUMMARY = ("post", "announced_on", "due_on", "status", "outgoing", "incoming", "completed_on")
 REPORT_GROUPS = ("open", "overdue", "deferred", "closed", "clarified")
 CHINA = timezone(timedelta(hours=8))  # Asia/Shanghai has kept UTC+8 since 1991
 # A progress bar for a task of so many steps, with a label: a context giving `update(n)`, or None.
@@ -63,7 +62,7 @@ class Reader:
         with self.app.session.transaction(commit=False) as c:
             if not tables_exist(c):
                 return False
-            at = runner.position(c)
+            at = position(c)
         if self.app.writable:
             self.catch_up()
             return True
@@ -95,7 +94,7 @@ class Reader:
         head = self.app.recorder.max_notification_id() or 0
         with self.app.session.transaction(commit=False) as c:
             built = tables_exist(c)
-            at = runner.position(c) if built else 0
+            at = position(c) if built else 0
             rows: Rows = {t: self._select(c, t) if built else [] for t in TABLE_NAMES}
         subjects = runner.subjects_as_of(self.app, runner.versions_between(self.app, at, head))
         for table, column in SUBJECT_TABLES.items():
@@ -131,7 +130,7 @@ class Reader:
             if not tables_exist(c):
                 return [{"name": t.removeprefix("proj_"), "table": t, "rows": 0, "position": None, "log_head": head,
                          "lag": head} for t in TABLE_NAMES]
-            at = runner.position(c)
+            at = position(c)
             counts = {t: (c.execute(f"SELECT COUNT(*) FROM {t}").fetchone() or (0,))[0] for t in TABLE_NAMES}
         return [{"name": t.removeprefix("proj_"), "table": t, "rows": counts[t], "position": at, "log_head": head,
                  "lag": head - at} for t in TABLE_NAMES]
@@ -164,11 +163,9 @@ class Reader:
     # --- one cadre ------------------------------------------------------------------------------------
     def status(self, cadre: str, as_of: date, at: datetime | None = None) -> dict[str, Any]:
         """The status document of SPEC "Status" for one cadre."""
-        moment = at or datetime.now(UTC)
         facts = self.app.facts(Cadre, cadre, at)
-        posts = named_posts(facts, lambda post: self.app.post_info(post, at))
-        handovers = [{k: h.get(k) for k in HANDOVER_SUMMARY} for h in self.cadre_handovers(cadre, as_of, at)]
-        return compose_status(facts, as_of, moment, posts=posts, handovers=handovers)
+        return cadre_status(facts, as_of, at, lambda post: self.app.post_info(post, at),
+                            lambda: self.cadre_handovers(cadre, as_of, at))
 
     def cadre_handovers(self, cadre: str, as_of: date, at: datetime | None = None) -> list[dict[str, Any]]:
         """The handovers a cadre is party to, as outgoing or incoming leader (posts found via the read models)."""
@@ -178,8 +175,7 @@ class Reader:
         for post in self.posts_of(cadre):
             subject = self.app.load_subject(self.app.id_of(LeadershipPost, post))
             if subject is not None:
-                rows += [h for h in compute_handovers(subject.facts, as_of)
-                         if cadre in (h.get("outgoing"), h.get("incoming"))]
+                rows += party_to(cadre, subject.facts, as_of)
         return rows
 
     def all_handovers(self, as_of: date, at: datetime | None = None) -> list[dict[str, Any]]:
@@ -193,13 +189,15 @@ class Reader:
 
     def posts_of(self, cadre: str) -> list[str]:
         """The leading posts whose handovers name this cadre as outgoing or incoming leader."""
+        found = current_posts(self.app.session, cadre)
+        if found is not None:
+            return found
         if not self.current():
             names = columns("proj_handovers")
             out, inc, post = names.index("outgoing"), names.index("incoming"), names.index("post")
             return sorted({r[post] for r in self._rows_now()["proj_handovers"] if cadre in (r[out], r[inc])})
         with self.app.session.transaction(commit=False) as c:
-            return [r[0] for r in c.execute("SELECT DISTINCT post FROM proj_handovers WHERE outgoing = ? OR "
-                                            "incoming = ? ORDER BY post", (cadre, cadre)).fetchall()]
+            return posts_of(c, cadre)
 
     # --- across cadres --------------------------------------------------------------------------------
     def list_cadres(self, as_of: date, at: datetime | None = None, tables: dict[str, list[Row]] | None = None,

@@ -10,10 +10,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from wcwidth import wcswidth
-
 from ledger.characters import escaped, json_escaped
-from ledger.storage.transcoder import to_jsonable
+from ledger.storage.codec import to_jsonable
 from projections.labels import label, text, value
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
@@ -91,8 +89,28 @@ def to_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = No
     return (BOM if bom else "") + out.getvalue()
 
 
+# Characters whose terminal width is known without wcwidth (a test holds each range to it): printable ASCII
+# takes one column; CJK ideographs, CJK punctuation and fullwidth forms take two.
+WIDE = ((0x3000, 0x3029), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xFF01, 0xFF60))
+
+
 def width(text: str) -> int:
     """Columns `text` takes on a terminal (a CJK character takes two)."""
+    columns = 0
+    for ch in text:
+        code = ord(ch)
+        if 0x20 <= code < 0x7F:
+            columns += 1
+        elif any(low <= code <= high for low, high in WIDE):
+            columns += 2
+        else:
+            return _wcswidth(text)
+    return columns
+
+
+def _wcswidth(text: str) -> int:
+    from wcwidth import wcswidth  # imported only for text beyond WIDE (importing it costs a few tables)
+
     found = wcswidth(text)
     return found if found >= 0 else len(text)
 

@@ -21,19 +21,13 @@ from ledger.storage.session import Cursor, Session
 from ledger.subjects import SUBJECTS
 from projections.derive import Rows, cadre_rows, post_rows, unit_rows
 from projections.stored_rows import StoredRows
-from projections.tables import SUBJECT_TABLES, TABLES, table_spec
+from projections.tables import PROJECTION, SUBJECT_TABLES, TABLES, position, table_spec
 
-NAME = "read-models"
+NAME = PROJECTION
 STAGING = "__rebuild"
 PAGE = 2000
 BACKLOG = 20_000
 BATCH = 200
-
-
-def position(c: Cursor) -> int:
-    """The last log position applied to the read models (0 when none)."""
-    row = c.execute("SELECT position FROM proj_tracking WHERE projection = ?", (NAME,)).fetchone()
-    return int(row[0]) if row else 0
 
 
 def claim(c: Cursor, dialect: str) -> int:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from ledger.storage.session import Cursor, Session
 
+PROJECTION = "read-models"  # the read models' row in proj_tracking
+
 TABLES: dict[str, str] = {
     "proj_tracking": "projection TEXT PRIMARY KEY, position BIGINT NOT NULL",
     "proj_cadres": "cadre TEXT PRIMARY KEY, name TEXT, unit TEXT, staff_category TEXT, registered_on TEXT, "
@@ -94,3 +96,9 @@ def tables_exist(c: Cursor) -> bool:
                         "AND (SELECT count(*) FROM pragma_table_info('proj_cadres') WHERE name = ?)",
                         (SEALED,)).fetchone()
     return bool(row and row[0])
+
+
+def position(c: Cursor) -> int:
+    """The last log position applied to the read models (0 when none)."""
+    row = c.execute("SELECT position FROM proj_tracking WHERE projection = ?", (PROJECTION,)).fetchone()
+    return int(row[0]) if row else 0

@@ -5,7 +5,19 @@ RULES.md marks **policy** lives in `policy.py`.
 """
 from __future__ import annotations
 
-from ledger.rules.checks import check_decision
-from ledger.rules.status import compute_status
+from typing import Any
 
 __all__ = ["check_decision", "compute_status"]
+
+
+def __getattr__(name: str) -> Any:
+    """The entry points, imported when first asked for (a read need not import every write-time check)."""
+    if name == "check_decision":
+        from ledger.rules.checks import check_decision
+
+        return check_decision
+    if name == "compute_status":
+        from ledger.rules.status import compute_status
+
+        return compute_status
+    raise AttributeError(name)

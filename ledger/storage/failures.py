@@ -4,8 +4,6 @@ from __future__ import annotations
 import sqlite3
 import sys
 
-from eventsourcing.persistence import IntegrityError, PersistenceError
-
 from ledger.errors import StorageError
 from ledger.storage.url import Database
 
@@ -19,12 +17,16 @@ def is_contention(error: BaseException) -> bool:
 
 def integrity_errors() -> tuple[type[BaseException], ...]:
     """What a unique or key constraint that refused a row raises: the library's error, sqlite3's, psycopg's."""
+    from eventsourcing.persistence import IntegrityError  # imported by whoever opens the library's recorders
+
     psycopg = sys.modules.get("psycopg")
     return (IntegrityError, sqlite3.IntegrityError, *((psycopg.IntegrityError,) if psycopg is not None else ()))
 
 
 def driver_errors() -> tuple[type[BaseException], ...]:
     """Every error a database driver raises: the library's, sqlite3's, and psycopg's when it is loaded."""
+    from eventsourcing.persistence import PersistenceError  # imported by whoever opens the library's recorders
+
     psycopg = sys.modules.get("psycopg")
     return (PersistenceError, OSError, sqlite3.Error, *((psycopg.Error,) if psycopg is not None else ()))
 

@@ -6,12 +6,13 @@ to find a decision's position (proofs) and to list streams (the feed, cross-cadr
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
-
 from ledger.storage.session import Session
+
+if TYPE_CHECKING:
+    from eventsourcing.persistence import StoredEvent
 
 IndexEntry = tuple[Any, ...]  # (decision_id, content_hash, stream, type, originator_id, version)
 CHUNK = 500

@@ -24,13 +24,8 @@ import os
 from functools import lru_cache
 from uuid import UUID
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
 from ledger.commitments import committed_id, decision_ref
-from ledger.events import stream_id as plain_stream_id
+from ledger.commitments import stream_id as plain_stream_id
 
 NONCE = 12
 BLIND_PREFIX = "#"  # a blinded value: `#` and 32 hex digits (a unit stream is `unit/#…`)
@@ -45,6 +40,8 @@ class Keyring:
     whose ids, decision references and content hashes were written unkeyed and stay so."""
 
     def __init__(self, master: bytes, keyed: bool = True) -> None:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # only an encrypted ledger needs it
+
         self.keyed = keyed
         self._ids = _derive(master, b"stream ids")
         self._refs = _derive(master, b"decision references")
@@ -111,6 +108,8 @@ class Keyring:
 
     def unseal(self, sealed: str, bound_to: bytes) -> bytes:
         """What `seal` sealed; Unsealable for another key's value or one changed or moved outside the ledger."""
+        from cryptography.exceptions import InvalidTag
+
         try:
             data = base64.b64decode(sealed, validate=True)
             return self._rows.decrypt(data[:NONCE], data[NONCE:], bound_to)
@@ -119,6 +118,9 @@ class Keyring:
 
 
 def _derive(master: bytes, purpose: bytes) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"cadre-ledger " + purpose).derive(master)
 
 

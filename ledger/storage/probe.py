@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from ledger.errors import StorageError
@@ -30,9 +32,10 @@ class Access:
     sqlite_uri: str | None = None  # the read-only URI to open a SQLite file with
 
 
-def probe(db: Database) -> Access:
-    """How the ledger at `db` may be opened for reading; StorageError (exit 2) when there is no ledger there."""
-    return _probe_sqlite(db) if db.kind == "sqlite" else _probe_postgres(db)
+def probe(db: Database, connection: Any = None) -> Access:
+    """How the ledger at `db` may be opened for reading; StorageError (exit 2) when there is no ledger there.
+    On PostgreSQL it asks on `connection` when given (kept open), else on a connection of its own."""
+    return _probe_sqlite(db) if db.kind == "sqlite" else _probe_postgres(db, connection)
 
 
 def _probe_sqlite(db: Database) -> Access:
@@ -85,12 +88,12 @@ def _writable(path: Path) -> bool:
     return os.access(path.parent, os.W_OK)
 
 
-def _probe_postgres(db: Database) -> Access:
+def _probe_postgres(db: Database, connection: Any = None) -> Access:
     import psycopg
 
     events = f'"{db.schema}"."{EVENTS["postgresql"]}"'
     try:
-        with db.connect() as conn:
+        with nullcontext(connection) if connection is not None else db.connect() as conn:
             if conn.execute("SELECT to_regclass(%s)", (events,)).fetchone()[0] is None:
                 raise StorageError(f"no ledger at {db.redacted()}: the schema holds no ledger; check the URL's "
                                    f"database and ?schema= ({CREATED_BY})")

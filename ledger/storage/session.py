@@ -88,6 +88,19 @@ class Session:
                 raw.row_factory = None  # the library's connections make sqlite3.Row rows
                 yield Cursor(raw, self.dialect)
 
+    def rows(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """The rows of one read-only statement (with its own `%s` marks on PostgreSQL, as `Tables` gives them),
+        run on its own: on PostgreSQL one round trip, outside any transaction block."""
+        if self.dialect == "postgresql":
+            from psycopg.rows import tuple_row
+
+            with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as raw:
+                raw.execute(statement, tuple(params))
+                return list(raw.fetchall())
+        with self.transaction(commit=False) as c:
+            c.raw.execute(statement, tuple(params))
+            return [tuple(r) for r in c.raw.fetchall()]
+
     @contextmanager
     def snapshot(self) -> Iterator[Cursor]:
         """A read-only transaction that sees the whole database as of its first read, whatever commits meanwhile."""

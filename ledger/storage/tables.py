@@ -290,6 +290,17 @@ class Tables:
                 f"(SELECT 1 FROM {self.events} e WHERE e.{p} = d.position) ORDER BY d.position LIMIT 1")
 
     @cached_property
+    def stream_with_snapshot(self) -> str:
+        """One stream's latest snapshot and the events after it, in one statement (its id given three times):
+        (1 for the snapshot / 0 for an event, version, topic, state), the snapshot first, then by version."""
+        return self.sql(
+            f"SELECT 1, originator_version, topic, state FROM (SELECT originator_version, topic, state FROM "
+            f"{self.snapshots} WHERE originator_id = ? ORDER BY originator_version DESC LIMIT 1) s UNION ALL "
+            f"SELECT 0, originator_version, topic, state FROM {self.events} WHERE originator_id = ? AND "
+            f"originator_version > COALESCE((SELECT MAX(originator_version) FROM {self.snapshots} "
+            "WHERE originator_id = ?), 0) ORDER BY 1 DESC, 2")
+
+    @cached_property
     def snapshots_by_stream(self) -> str:
         """Every snapshot ordered by aggregate then version: (originator_id, version, topic, state)."""
         return (f"SELECT originator_id, originator_version, topic, state FROM {self.snapshots} "

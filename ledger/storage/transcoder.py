@@ -7,7 +7,6 @@ with their exact types.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -16,8 +15,19 @@ from uuid import UUID
 import msgpack
 from eventsourcing.persistence import Transcoder, Transcoding, TranscodingNotRegisteredError
 
-# msgpack extension type codes (0..127 are the application's).
-UUID_CODE, DECIMAL_CODE, DATETIME_CODE, DATE_CODE, TUPLE_CODE, SET_CODE, CUSTOM_CODE = 1, 2, 3, 4, 5, 6, 7
+from ledger.storage.codec import (
+    CUSTOM_CODE,
+    DATE_CODE,
+    DATETIME_CODE,
+    DECIMAL_CODE,
+    SET_CODE,
+    TUPLE_CODE,
+    UUID_CODE,
+    ext_value,
+    to_jsonable,
+)
+
+__all__ = ["MsgpackTranscoder", "to_jsonable"]
 _CONTAINERS = frozenset({dict, list, tuple})
 
 
@@ -74,25 +84,13 @@ class MsgpackTranscoder(Transcoder):
         return msgpack.ExtType(CUSTOM_CODE, self.encode([transcoding.name, transcoding.encode(o)]))
 
     def _ext_hook(self, code: int, data: bytes) -> Any:
-        if code == UUID_CODE:
-            return UUID(bytes=data)
-        if code == DECIMAL_CODE:
-            return Decimal(data.decode())
-        if code == DATETIME_CODE:
-            return datetime.fromisoformat(data.decode())
-        if code == DATE_CODE:
-            return date.fromisoformat(data.decode())
-        if code == TUPLE_CODE:
-            return tuple(self.decode(data))
-        if code == SET_CODE:
-            return set(self.decode(data))
         if code == CUSTOM_CODE:
             name, payload = self.decode(data)
             transcoding = self.names.get(name)
             if transcoding is None:
                 raise TranscodingNotRegisteredError(f"No transcoding named {name!r}")
             return transcoding.decode(payload)
-        return msgpack.ExtType(code, data)
+        return ext_value(code, data, self.decode)
 
 
 def _sorted(obj: Any) -> Any:
@@ -109,17 +107,3 @@ def _sorted(obj: Any) -> Any:
     if t is tuple:
         return tuple(_sorted(v) if type(v) in _CONTAINERS else v for v in obj)
     return obj
-
-
-def to_jsonable(value: Any) -> Any:
-    """A decoded value in JSON's types: dates as YYYY-MM-DD, datetimes as ISO 8601, Decimals as strings,
-    tuples and sets as lists (the same text `decode_for_json` gives for stored values)."""
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, Mapping):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [to_jsonable(v) for v in value]
-    return value

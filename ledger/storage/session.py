@@ -88,6 +88,18 @@ class Session:
                 raw.row_factory = None  # the library's connections make sqlite3.Row rows
                 yield Cursor(raw, self.dialect)
 
+    def query(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """The rows of one statement whose names are all qualified, in a transaction of its own: on PostgreSQL
+        one round trip (no BEGIN, search path or COMMIT around it)."""
+        if self.dialect == "postgresql":
+            from psycopg.rows import tuple_row
+
+            with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as raw:
+                raw.execute(self.tables.sql(statement), tuple(params))
+                return raw.fetchall()
+        with self.transaction(commit=False) as cursor:
+            return cursor.execute(statement, params).fetchall()
+
     @contextmanager
     def snapshot(self) -> Iterator[Cursor]:
         """A read-only transaction that sees the whole database as of its first read, whatever commits meanwhile."""
@@ -156,7 +168,7 @@ def pages(within: Cursor, statement: str, name: str, params: Sequence[Any] = (),
     if within.dialect == "postgresql":
         from psycopg.rows import tuple_row
 
-        with within.connection.cursor(name=name, row_factory=tuple_row) as named:
+        with within.connection.cursor(name=name, row_factory=tuple_row, binary=True) as named:
             named.itersize = size
             named.execute(statement, params)
             yield from named

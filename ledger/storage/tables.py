@@ -22,6 +22,9 @@ SEAL_COLUMNS = ("position", "leaf_index", "originator_id", "originator_version",
 # Seal columns added after the first release, with their values in the seals written before them.
 LATER_SEAL_COLUMNS = (("format", "1"), ("recorded_at", "NULL"))
 HEAD_COLUMNS = ("size", "last_position", "chain_head", "frontier")
+# On PostgreSQL, a write of this many rows or more is sent with COPY; a smaller one with INSERT … FROM unnest in
+# pipeline mode (two round trips in all), which does not allow COPY.
+COPY_FROM = 64
 DECISION_COLUMNS = ("decision_id", "content_hash", "stream", "type", "position")
 EVENT_COLUMNS = ("originator_id", "originator_version", "topic", "state")
 # The ledger's own tables a migration copies, each with the column it is paged by.
@@ -246,9 +249,10 @@ class Tables:
         """Stored interior nodes after a key, in key order; param (after)."""
         return self.sql(f"SELECT node_key, hash FROM {self.nodes} WHERE node_key > ? ORDER BY node_key")
 
-    def feed_page(self, types: int, stream: bool) -> str:
-        """Envelope rows between two positions, filtered by `types` decision types and a stream:
-        (position, version, topic, state, stream, event_hash); params (after, upto, *types, [stream], limit)."""
+    def feed_rows(self, types: int, stream: bool) -> str:
+        """Envelope rows between two positions, filtered by `types` decision types and a stream, in log order
+        (no LIMIT: fetched in pages): (position, version, topic, state, stream, event_hash); params (after,
+        upto, *types, [stream])."""
         p = f"e.{self.position}"
         where = [f"{p} > ?", f"{p} <= ?"]
         if types:
@@ -258,7 +262,7 @@ class Tables:
         return self.sql(f"SELECT {p}, e.originator_version, e.topic, e.state, d.stream, s.event_hash "
                         f"FROM {self.events} e JOIN {self.decisions} d ON d.position = {p} "
                         f"LEFT JOIN {self.seals} s ON s.position = {p} "
-                        f"WHERE {' AND '.join(where)} ORDER BY {p} LIMIT ?")
+                        f"WHERE {' AND '.join(where)} ORDER BY {p}")
 
     @cached_property
     def versions_between(self) -> str:

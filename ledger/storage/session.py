@@ -44,6 +44,17 @@ class Cursor:
         if rows:
             self.raw.executemany(self._sql(sql), [tuple(r) for r in rows])
 
+    def insert_rows(self, table: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Insert `rows` (every column, in order) into `table`: with COPY on PostgreSQL, else one INSERT each."""
+        if not rows:
+            return
+        if self.dialect == "postgresql":
+            with self.raw.copy(f"COPY {table} FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        self.raw.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * len(rows[0]))})", rows)
+
     @property
     def rowcount(self) -> int:
         """Rows changed by the last statement."""

@@ -227,17 +227,18 @@ class Tables:
         return self.sql(f"SELECT {', '.join(columns)} FROM {self.name(table)} {where}ORDER BY {key} LIMIT ?")
 
     def sealed_events_page(self, present: frozenset[str] = frozenset(SEAL_COLUMNS),
-                           originator_id: str = "e.originator_id") -> str:
+                           originator_id: str = "e.originator_id", upto: bool = False) -> str:
         """Events joined with their seals and decision-index rows after a position, in log order (no LIMIT:
         fetched in pages): (position, originator_id, version, topic, state, leaf_index, event_hash, chain_hash,
-        format, recorded_at, decision_id, content_hash, type, stream); param (after)."""
+        format, recorded_at, decision_id, content_hash, type, stream); param (after), and (upto) with `upto`."""
         p = self.position
         later = ", ".join(_column_or_default(c, present, "s.") for c, _ in LATER_SEAL_COLUMNS)
         return self.sql(f"SELECT e.{p}, {originator_id}, e.originator_version, e.topic, e.state, "
                         f"s.leaf_index, s.event_hash, s.chain_hash, {later}, d.decision_id, d.content_hash, "
                         "d.type, d.stream "
                         f"FROM {self.events} e LEFT JOIN {self.seals} s ON s.position = e.{p} "
-                        f"LEFT JOIN {self.decisions} d ON d.position = e.{p} WHERE e.{p} > ? ORDER BY e.{p}")
+                        f"LEFT JOIN {self.decisions} d ON d.position = e.{p} WHERE e.{p} > ? "
+                        f"{f'AND e.{p} <= ? ' if upto else ''}ORDER BY e.{p}")
 
     @cached_property
     def all_seals(self) -> str:

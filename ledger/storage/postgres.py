@@ -57,8 +57,8 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
             "lock": [f"SET LOCAL lock_timeout = '{float(self.datastore.lock_timeout)}s'",
                      f"LOCK TABLE {events} IN EXCLUSIVE MODE"],
             # positions drawn from the events table's sequence, while the table lock is held
-            "positions": (f"SELECT nextval(pg_get_serial_sequence({table_literal}, 'notification_id')) "
-                          "FROM generate_series(1, %s)"),
+            "positions": (f"ARRAY(SELECT nextval(pg_get_serial_sequence({table_literal}, 'notification_id')) "
+                          "FROM generate_series(1, %s))"),
             "notify": SQL("NOTIFY {0}").format(Identifier(self.channel_name)).as_string(None),
             "insert_events": (f"INSERT INTO {events} ({columns}) SELECT * FROM unnest(%s::int8[], "
                               f"%s::{oid_type}[], %s::int8[], %s::text[], %s::bytea[])"),
@@ -103,15 +103,17 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
         for statement in sql["lock"]:
             c.execute(statement)
         begin = self.begin_statement()
-        head = conn.cursor(row_factory=tuple_row)
-        if begin is not None:
-            head.execute(begin)
         drawn = conn.cursor(row_factory=tuple_row)
-        drawn.execute(sql["positions"], (count,))
+        if begin is None:
+            drawn.execute(f"SELECT {sql['positions']}", (count,))
+        else:  # the positions beside the hook's row (or NULLs when it gives none)
+            drawn.execute(f"SELECT {sql['positions']}, b.* FROM (SELECT 1) AS one LEFT JOIN ({begin}) AS b ON true",
+                          (count,))
         if pipeline is not None:
             pipeline.sync()
-        stamp = self.begin_from(head.fetchone() if begin is not None else None)
-        positions = sorted(r[0] for r in drawn.fetchall())
+        row = drawn.fetchone()
+        stamp = self.begin_from(None if begin is None or all(v is None for v in row[1:]) else row[1:])
+        positions = sorted(row[0])
         stored = encode_at(stamp.now)
         if len(stored) != count:
             raise ValueError(f"{len(stored)} events were encoded for {count} positions")
@@ -119,17 +121,20 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
                 for s, p in zip(stored, positions)]
         index = index_rows(stored, positions, entries)
         c.execute(sql["notify"])
-        if pipeline is not None:
-            c.execute(sql["insert_events"], [list(column) for column in zip(
-                *((p, s.originator_id, s.originator_version, s.topic, s.state) for s, p in zip(stored, positions)))])
-            if index:
-                c.execute(sql["insert_decisions"], [list(column) for column in zip(*index)])
-        else:
+        if pipeline is None:
             copy_rows(c, sql["copy_events"], sql["event_types"],
                       [(p, s.originator_id, s.originator_version, s.topic, s.state)
                        for s, p in zip(stored, positions)])
             copy_rows(c, sql["copy_decisions"], DECISION_TYPES, index)
-        self.seal_rows(c, sealed_rows(rows, entries), stamp)
+            self.seal_rows(c, sealed_rows(rows, entries), stamp)
+            return positions
+        together = Together()
+        together.execute(sql["insert_events"], [list(column) for column in zip(
+            *((p, s.originator_id, s.originator_version, s.topic, s.state) for s, p in zip(stored, positions)))])
+        if index:
+            together.execute(sql["insert_decisions"], [list(column) for column in zip(*index)])
+        self.seal_rows(together, sealed_rows(rows, entries), stamp)
+        together.send(c)
         return positions
 
     def begin_statement(self) -> str | None:
@@ -144,6 +149,29 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
         """What else to write, in the same transaction, for the events just inserted: (position, originator
         id, version, topic, state, decision ref, content hash) rows. Nothing here; the sealing recorder seals
         them."""
+
+
+class Together:
+    """Statements gathered to be sent as ONE (each but the last in a WITH clause: PostgreSQL runs them all, on
+    one snapshot, in the same transaction), so that the client prepares and the server parses one statement.
+    The gathered statements must not depend on each other's effects: here, inserts into different tables and
+    the head row's update."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+        self.params: list[Any] = []
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> None:
+        self.statements.append(statement)
+        self.params.extend(params)
+
+    def send(self, cursor: Any) -> None:
+        """Execute what was gathered on `cursor`."""
+        if not self.statements:
+            return
+        *first, last = self.statements
+        withs = ", ".join(f"w{n} AS ({statement})" for n, statement in enumerate(first))
+        cursor.execute(f"WITH {withs} {last}" if first else last, self.params)
 
 
 def copy_rows(cursor: Any, statement: Any, types: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:

@@ -6,8 +6,11 @@ and stamps the batch's recording time, never earlier than the last event's. `sea
 and their decision-index rows are inserted: it hashes each event in format 2 (binding its position,
 recording time and decision-index row), extends the hash chain and the Merkle tree (`merkle.extend`),
 inserts one seal per event and the newly completed interior nodes, and moves the head. Both take the
-recorder's own DB-API cursor (sqlite3, or psycopg 3 with tuple rows). Level 0 of the tree (leaf hashes) is
-not stored: it is leaf_hash(event_hash) of the seal with that leaf index.
+recorder's own DB-API cursor (sqlite3, or psycopg 3 with tuple rows). On PostgreSQL the locked head row is read
+instead by `head_statement` in the write's first round trip (`stamp_from` stamps the batch from it), and `seal`
+writes through whatever `execute`s statements the recorder gives it: for a small batch, a gatherer whose
+statements are sent with the events as one; for COPY_FROM rows or more, the cursor, with COPY. Level 0 of
+the tree (leaf hashes) is not stored: it is leaf_hash(event_hash) of the seal with that leaf index.
 """
 from __future__ import annotations
 

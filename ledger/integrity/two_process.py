@@ -28,7 +28,7 @@ from ledger.integrity.sealed_log import PAGE
 from ledger.integrity.sealing import StoredHead
 from ledger.storage.tables import Tables
 
-PARALLEL_MIN = 20_000
+PARALLEL_MIN = 50_000
 # The child hashes the events up to this share of the last position; the parent hashes the rest and also
 # recomputes the chain and the tree, about as much work again.
 CHILD_SHARE = 0.62

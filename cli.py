@@ -1189,11 +1189,13 @@ def verify(env: Env, checkpoints: tuple[str, ...], public_key: str | None, log_o
     if app.key_problem is not None and not log_only:  # the derived checks open what is encrypted
         raise Unusable(f"{app.key_problem}; checking the snapshots, the decision index and the reporting tables "
                        "needs the key")
-    summary = summarize(verify_ledger(app.session, checkpoints, public_key))
+    events = app.recorder.max_notification_id() or 0
+    with progress_bar(events, "checking the sealed log") as bar:
+        summary = summarize(verify_ledger(app.session, checkpoints, public_key, progress=bar))
     if summary["ok"] and not log_only:
         from projections.audit import verify_derived, with_derived
 
-        with progress_bar(app.recorder.max_notification_id() or 0, "checking") as bar:
+        with progress_bar(events, "checking what queries read") as bar:
             summary = with_derived(summary, verify_derived(app, progress=bar))
     output.document(summary, lambda view: view.paint(str(summary["message"]), "good" if summary["ok"] else "bad"))
     if not summary["ok"]:

@@ -245,7 +245,11 @@ def bench_rebuild(url: str) -> Result:
     return figure("rebuild of all read models", count / seconds, "events/s", count / raw, "≥ 50,000/s")
 
 
-def bench_verify(url: str) -> Result:
+def bench_verify(url: str, rebuild_rate: float | None = None) -> list[Result]:
+    """`verify --log-only` (the sealed log alone, against SHA-256 of the same bytes) and the whole `verify`
+    (the log, then snapshots, index and reporting tables, against the same run's rebuild rate)."""
+    from projections.audit import verify_derived
+
     app = CadreLedger(url)
     _, count, states = raw_read_all(app)
     start = time.perf_counter()
@@ -254,8 +258,34 @@ def bench_verify(url: str) -> Result:
     raw = time.perf_counter() - start
     seconds, report = timed(lambda: verify_ledger(app.session))
     assert report.ok, report.reason
+    derived, checked = timed(lambda: verify_derived(app))
+    assert checked.ok
     app.close()
-    return figure("verify", count / seconds, "events/s", count / raw, "≥ 300,000/s")
+    return [figure("verify --log-only (the sealed log)", count / seconds, "events/s", count / raw, "≥ 300,000/s"),
+            figure("verify, whole (sealed log, then derived)", count / (seconds + derived), "events/s", rebuild_rate,
+                   "≥ 0.8 of rebuild")]
+
+
+def raw_select_paged(url: str, page: int = 5000) -> tuple[float, int]:
+    """Seconds to read every row of the events table with a plain paged SELECT in SQL (sqlite3 or psycopg)."""
+    from ledger.storage.tables import Tables
+
+    if "://" not in url:
+        conn: Any = sqlite3.connect(url)
+        statement = Tables("sqlite").events_page()
+    else:
+        import psycopg
+
+        base, schema = url.split("?schema=")
+        conn = psycopg.connect(base)
+        statement = Tables("postgresql", schema).events_page()
+    start, after, count = time.perf_counter(), 0, 0
+    while rows := conn.execute(statement, (after, page)).fetchall():
+        count += len(rows)
+        after = rows[-1][0]
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return elapsed, count
 
 
 def bench_export(url: str) -> Result:
@@ -263,30 +293,12 @@ def bench_export(url: str) -> Result:
     from projections.render import dumps
 
     app = CadreLedger(url)
-    raw, count, _ = raw_read_all(app)
+    raw, count = raw_select_paged(url)
     with open(os.devnull, "w") as sink:
         seconds, _ = timed(lambda: [sink.write(dumps(e, None) + "\n") for e in envelopes(app)])
     app.close()
-    return figure("export to JSONL", count / seconds, "events/s", count / raw, "≥ 100,000/s")
-
-
-def bench_verify_full(url: str, rebuild_rate: float) -> Result:
-    """`verify` as an auditor runs it: the sealed log, then snapshots, decision index and reporting tables
-    (checked against a fresh derivation); the ratio is to the same run's rebuild rate."""
-    from ledger.integrity.front import summarize
-    from projections.audit import verify_derived, with_derived
-
-    app = CadreLedger(url, mode="read")
-    count = app.recorder.max_notification_id() or 0
-
-    def full() -> dict[str, Any]:
-        return with_derived(summarize(verify_ledger(app.session)), verify_derived(app))
-
-    seconds, summary = timed(full)
-    app.close()
-    assert summary["ok"], summary["message"]
-    return figure("verify, full (log + snapshots, index, reporting tables)", count / seconds, "events/s",
-                  rebuild_rate, "≥ 0.8 of rebuild")
+    return figure("export to JSONL", count / seconds, "events/s", count / raw,
+                  "≥ 100,000/s, ratio ≥ 0.8 (baseline: paged SELECT of the events table in SQL)")
 
 
 def bench_encryption(backend: Backend, decisions: list[dict[str, Any]], plain: dict[str, Result]) -> list[Result]:
@@ -303,7 +315,7 @@ def bench_encryption(backend: Backend, decisions: list[dict[str, Any]], plain: d
         cadre = _busiest_cadre(app)  # cadre numbers stay visible in the index
         app.close()
         show = bench_show_in_process(url, cadre)
-        verified = bench_verify(url)
+        verified = bench_verify(url)[0]  # the sealed log: the derived checks cost what rebuild costs
     finally:
         del os.environ["CADRE_LEDGER_CIPHER_KEY"]
     return [
@@ -384,13 +396,12 @@ def main() -> None:
         results.append(bench_show_in_process(url, cadre))
         rebuilt = bench_rebuild(url)
         results.append(rebuilt)
-        verified = bench_verify(url)
-        results.append(verified)
-        results.append(bench_verify_full(url, rebuilt["rate"]))
+        verified = bench_verify(url, rebuilt["rate"])
+        results += verified
         results.append(bench_export(url))
         results.append(bench_single(backend, url))
         if args.encrypted:
-            plain = {"import": imported, "show": results[1], "verify": verified}
+            plain = {"import": imported, "show": results[1], "verify": verified[0]}
             results += bench_encryption(backend, decisions, plain)
         if not args.quick:
             results += bench_cli(url, cadre)

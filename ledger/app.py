@@ -133,7 +133,7 @@ class CadreLedger(Application):
         entries = [p.index for p in pending] if keys is None else [
             (keys.decision_ref(d_id), chash, keys.stored_stream(stream), dtype, oid, version)
             for d_id, chash, stream, dtype, oid, version in (p.index for p in pending)]
-        recorder.insert_stamped(lambda now: encode(self.mapper, pending, now), entries)
+        recorder.insert_stamped(lambda now: encode(self.mapper, pending, now), entries, len(pending))
 
     # --- reading -----------------------------------------------------------------------------
     def load_subject(self, agg_id: UUID) -> Subject | None:

@@ -85,6 +85,7 @@ class ReportingCheck:
 
     def __init__(self, app: CadreLedger, within: Cursor, found: Differences) -> None:
         self.app, self.within, self.found = app, within, found
+        self.posts = runner.post_lookup(app)
         self.rows = StoredRows(app.keys)
         self.position = _tracked(within)
         self.stored: Digests = {}
@@ -101,12 +102,13 @@ class ReportingCheck:
         """Compare the rows of one subject with what its events up to the tracked position give."""
         if self.position is None:
             return
+        self.posts.see(stream)
         facts = stream.up_to(self.position)
         if not facts:
             return
         subject = Replayed(stream.originator_id, stream.subject_key, stream.key, facts)
         keys = runner.subject_keys(subject)
-        for table, rows in runner.rows_for(self.app, subject).items():
+        for table, rows in runner.rows_for(self.app, subject, self.posts).items():
             key = self.rows.key(table, SUBJECT_TABLES[table], keys[SUBJECT_TABLES[table]])
             stored = self.stored.pop((table, key), None)
             if stored != (_digest(rows) if rows else None):

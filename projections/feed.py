@@ -2,7 +2,7 @@
 
 An envelope holds `position`, `id` (decision id), `stream`, `version`, `type`, `effective_on`,
 `recorded_at`, `actor`, `data` (the decision as recorded) and `hash` (the event's seal). Memory stays
-bounded: the log is read in pages.
+bounded: the log is read in pages, from one query in one read snapshot (on PostgreSQL a server-side cursor).
 """
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from typing import Any
 from ledger.app import CadreLedger
 from ledger.events import COMMON_FIELDS
 from ledger.fastpaths import UNREADABLE, decode_state, event_class
+from ledger.storage.session import pages
 
-PAGE = 2000
+PAGE = 5000
 ENVELOPE_FIELDS = ("position", "id", "stream", "version", "type", "effective_on", "recorded_at", "actor", "data",
                    "hash")
 
@@ -26,26 +27,21 @@ def envelopes(app: CadreLedger, after: int = 0, types: Sequence[str] = (), cadre
     Dates, datetimes and amounts in envelopes are the ISO / decimal strings they are stored as."""
     session, mapper = app.session, app.mapper
     stream = f"cadre/{cadre}" if cadre else None
-    sql = session.tables.feed_page(len(types), stream is not None)
-    position = after
-    names: dict[str, str] = {}  # the stream names the index holds, as envelopes give them
-    while True:
-        with session.transaction(commit=False) as c:
-            c.raw.execute(sql, [position, upto if upto is not None else 2**62, *types,
-                                *([stream] if stream else []), page])
-            rows = c.raw.fetchall()
-        for pos, version, topic, state, stored_stream, event_hash in rows:
-            stream_name = names.get(stored_stream) or names.setdefault(stored_stream, app.stream_name(stored_stream))
+    sql = session.tables.feed_rows(len(types), stream is not None)
+    params = [after, upto if upto is not None else 2**62, *types, *([stream] if stream else [])]
+    names: dict[str, tuple[str, Any]] = {}  # per stream the index holds: its name in envelopes, its aggregate id
+    with session.snapshot() as c:
+        for pos, version, topic, state, stored_stream, event_hash in pages(c, sql, "cadre_ledger_feed", params, page):
+            named = names.get(stored_stream)
+            if named is None:
+                named = names[stored_stream] = (app.stream_name(stored_stream), app.stream_id(stored_stream))
             try:
-                data = decode_state(mapper, topic, state, app.stream_id(stored_stream), version, for_json=True)
-                item = envelope(pos, version, topic, data, stream_name, event_hash)
+                data = decode_state(mapper, topic, state, named[1], version, for_json=True)
+                item = envelope(pos, version, topic, data, named[0], event_hash)
             except UNREADABLE as error:
-                raise app.unreadable(f"the stored event at position {pos} (v{version} of {stream_name})",
+                raise app.unreadable(f"the stored event at position {pos} (v{version} of {named[0]})",
                                      error) from None
             yield item
-        if len(rows) < page:
-            return
-        position = rows[-1][0]
 
 
 def follow(app: CadreLedger, after: int = 0, types: Sequence[str] = (), cadre: str | None = None,

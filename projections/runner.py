@@ -14,7 +14,7 @@ from uuid import UUID
 
 from ledger.app import CadreLedger
 from ledger.errors import ProjectionConflict
-from ledger.facts import named_posts
+from ledger.facts import named_posts, post_register
 from ledger.replay import replay_streams
 from ledger.storage.failures import integrity_errors
 from ledger.storage.session import Cursor, Session
@@ -38,12 +38,13 @@ def claim(c: Cursor, dialect: str) -> int:
     return int(row[0]) if row else 0
 
 
-def rows_for(app: CadreLedger, subject: Any) -> Rows:
-    """The rows of one subject, from its facts."""
+def rows_for(app: CadreLedger, subject: Any, post_info: Callable[[str], Any] | None = None) -> Rows:
+    """The rows of one subject, from its facts (the posts it names looked up with `post_info`, by default
+    `app.post_info`)."""
     kind = subject.subject_key
     with app.reading(app.id_of(SUBJECTS[kind], subject.key), f"{kind}/{subject.key}"):
         if kind == "cadre":
-            return cadre_rows(subject.facts, named_posts(subject.facts, app.post_info))
+            return cadre_rows(subject.facts, named_posts(subject.facts, post_info or app.post_info))
         if kind == "post":
             return post_rows(subject.facts)
         return unit_rows(subject.facts)
@@ -60,8 +61,7 @@ def write_rows(c: Cursor, rows: Rows, stored: StoredRows) -> None:
     for table, values in rows.items():
         if values:
             name = table.removesuffix(STAGING)
-            marks = ",".join("?" * (len(values[0]) + 1))
-            c.executemany(f"INSERT INTO {table} VALUES ({marks})", [stored.encode(name, v) for v in values])
+            c.insert_rows(table, [stored.encode(name, v) for v in values])
 
 
 def replace_subject(c: Cursor, subject: Any, rows: Rows, stored: StoredRows) -> None:
@@ -183,11 +183,14 @@ def rebuild(app: CadreLedger, progress: Callable[[int], None] | None = None, bat
             c.execute(f"DROP TABLE IF EXISTS {table}{STAGING}")
             c.execute(f"CREATE TABLE {table}{STAGING} ({table_spec(table)})")
     top, count, pending = 0, 0, []
+    posts = post_lookup(app)
     try:
         for subject in replay_streams(session, app.mapper):
+            posts.see(subject)
             top = max(top, subject.positions[-1])
             count += len(subject.facts)
-            pending.append({f"{t}{STAGING}": rows for t, rows in rows_for(app, subject).items() if t in chosen})
+            pending.append({f"{t}{STAGING}": rows for t, rows in rows_for(app, subject, posts).items()
+                            if t in chosen})
             if len(pending) >= batch:
                 _write_batch(session, pending, stored)
                 pending = []
@@ -209,7 +212,35 @@ def rebuild(app: CadreLedger, progress: Callable[[int], None] | None = None, bat
     return count
 
 
+class PostLookup:
+    """`app.post_info` for a pass over every stream, each post looked up once (most are named many times, and
+    each lookup reads the database), or taken from its own stream when the pass has replayed it."""
+
+    def __init__(self, app: CadreLedger) -> None:
+        self.app = app
+        self.known: dict[str, Any] = {}
+
+    def __call__(self, post: str) -> Any:
+        if post not in self.known:
+            self.known[post] = self.app.post_info(post)
+        return self.known[post]
+
+    def see(self, subject: Any) -> None:
+        """A replayed stream: a post's register fields, as `post_info` gives them from its facts."""
+        if subject.subject_key == "post" and subject.facts and subject.key not in self.known:
+            self.known[subject.key] = post_register(subject.facts)
+
+
+def post_lookup(app: CadreLedger) -> PostLookup:
+    """A `PostLookup` for one pass over every stream."""
+    return PostLookup(app)
+
+
 def _write_batch(session: Session, batch: list[Rows], stored: StoredRows) -> None:
+    """The rows of many subjects, table by table (one COPY per table on PostgreSQL)."""
+    merged: Rows = {}
+    for rows in batch:
+        for table, values in rows.items():
+            merged.setdefault(table, []).extend(values)
     with session.transaction() as c:
-        for rows in batch:
-            write_rows(c, rows, stored)
+        write_rows(c, merged, stored)

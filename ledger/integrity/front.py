@@ -24,10 +24,12 @@ from ledger.storage.tables import LATER_SEAL_COLUMNS
 
 
 def verify_ledger(
-    session: Session, checkpoint_paths: Sequence[str] = (), public_key_path: str | None = None
+    session: Session, checkpoint_paths: Sequence[str] = (), public_key_path: str | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> VerifyReport:
     """Recompute every seal from the stored bytes; check each checkpoint's signature and that the log
-    extends it."""
+    extends it. `progress` is told how many more events were checked as the pass goes (for a progress bar
+    over `max_notification_id` events)."""
     checkpoints = [load_checkpoint(p) for p in checkpoint_paths]
     if checkpoints:
         if public_key_path is None:
@@ -35,7 +37,7 @@ def verify_ledger(
         key = load_public_key(public_key_path)
         for cp in checkpoints:
             verify_checkpoint(cp, key)
-    return verify(session, checkpoints)
+    return verify(session, checkpoints, progress)
 
 
 def checkpoint(session: Session, key_path: str | None, now: datetime | None = None) -> dict[str, Any]:

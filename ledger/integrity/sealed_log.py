@@ -10,10 +10,14 @@ reports the row as changed instead of crashing.
 """
 from __future__ import annotations
 
+import queue
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
+from contextlib import suppress
+from functools import partial
 from itertools import chain
-from typing import Any
+from typing import Any, TypeVar
 
 from ledger.integrity.sealing import StoredHead
 from ledger.storage.tables import LATER_SEAL_COLUMNS, SEAL_COLUMNS, Tables
@@ -29,6 +33,7 @@ SEAL_TYPES = (("leaf_index", "integer"), ("event_hash", "blob"), ("chain_hash", 
               ("recorded_at", "integer"))
 INDEX_TYPES = (("decision_id", "text"), ("content_hash", "text"), ("type", "text"), ("stream", "text"))
 Joined = tuple[Any, ...]
+T = TypeVar("T")
 
 
 class DbReader:
@@ -91,8 +96,7 @@ class DbReader:
         if self.dialect == "postgresql":
             cursor = self._cursor("cadre_ledger_verify_events")
             cursor.execute(fast, (MIN_KEY,))
-            while page := cursor.fetchmany(PG_PAGE):
-                yield page
+            yield from read_ahead(iter(partial(cursor.fetchmany, PG_PAGE), []))
             cursor.close()
             return
         yield from _sqlite_pages(self.connection, fast, _robust(joined, self.pos, self.present), _convert_event)
@@ -158,6 +162,46 @@ class DbReader:
         wrong += [f"its decision-index row's {name} is stored as {got}, not {want}"
                   for (name, want), got in zip(INDEX_TYPES, row[4 + len(seal_types):]) if got not in (want, "null")]
         return "; ".join(wrong) or None
+
+
+def read_ahead(pages: Iterator[T], depth: int = 2) -> Iterator[T]:
+    """`pages`, each read on a thread while the caller works on the one before (psycopg waits for the server
+    without holding the GIL, so the server's work and the caller's overlap). The thread is done when this is."""
+    ready: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            for page in pages:
+                while not stop.is_set():
+                    try:
+                        ready.put(("page", page), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            ready.put(("end", None))
+        except BaseException as error:  # noqa: BLE001 - raised again in the caller's thread
+            ready.put(("error", error))
+
+    reader = threading.Thread(target=read, name="cadre-ledger-read-ahead", daemon=True)
+    reader.start()
+    try:
+        while True:
+            kind, value = ready.get()
+            if kind == "page":
+                yield value
+            elif kind == "error":
+                raise value
+            else:
+                return
+    finally:
+        stop.set()
+        while reader.is_alive():
+            with suppress(queue.Empty):
+                ready.get(timeout=0.1)
+        reader.join()
 
 
 def _robust(joined: str, pos: str, present: frozenset[str]) -> str:

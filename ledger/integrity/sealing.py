@@ -6,8 +6,11 @@ and stamps the batch's recording time, never earlier than the last event's. `sea
 and their decision-index rows are inserted: it hashes each event in format 2 (binding its position,
 recording time and decision-index row), extends the hash chain and the Merkle tree (`merkle.extend`),
 inserts one seal per event and the newly completed interior nodes, and moves the head. Both take the
-recorder's own DB-API cursor (sqlite3, or psycopg 3 with tuple rows). Level 0 of the tree (leaf hashes) is
-not stored: it is leaf_hash(event_hash) of the seal with that leaf index.
+recorder's own DB-API cursor (sqlite3, or psycopg 3 with tuple rows). On PostgreSQL the locked head row is read
+instead by `head_statement` in the write's first round trip (`stamp_from` stamps the batch from it), and `seal`
+writes through whatever `execute`s statements the recorder gives it: for a small batch, a gatherer whose
+statements are sent with the events as one; for COPY_FROM rows or more, the cursor, with COPY. Level 0 of
+the tree (leaf hashes) is not stored: it is leaf_hash(event_hash) of the seal with that leaf index.
 """
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ from ledger.errors import IntegrityFailure
 from ledger.integrity.hashes import CURRENT_FORMAT, GENESIS, event_hashes, micros, moment_of
 from ledger.integrity.merkle import extend, pack_frontier, unpack_frontier
 from ledger.storage.sqlite import LedgerSQLiteRecorder
-from ledger.storage.tables import SealSql, Tables
+from ledger.storage.tables import COPY_FROM, HEAD_COLUMNS, SealSql, Tables
 
 RECORDER_TOPICS = {
     "sqlite": "ledger.integrity.sealing:SealingSQLiteRecorder",
@@ -64,13 +67,34 @@ def begin(cursor: Any, tables: Tables) -> Stamp:
     """Lock the head row and stamp the recording time: now, or the last event's time if the clock is behind it,
     so that recording times never decrease along positions."""
     head = stored_head(cursor, tables.seal_sql, lock=True)
-    now = datetime.now(UTC)
+    last_at = None
     if head is not None and head.size:
         cursor.execute(tables.seal_sql.last_recorded_at, (head.last_position,))
         row = cursor.fetchone()
-        if row is not None and row[0] is not None:
-            now = max(now, moment_of(int(row[0])))
+        last_at = None if row is None else row[0]
+    return stamped(head, last_at)
+
+
+def stamped(head: StoredHead | None, last_at: int | None) -> Stamp:
+    """The stamp of a transaction that locked `head`, after an event recorded at `last_at` (µs, or None)."""
+    now = datetime.now(UTC)
+    if last_at is not None:
+        now = max(now, moment_of(int(last_at)))
     return Stamp(now, head)
+
+
+def head_statement(tables: Tables) -> str:
+    """The head row, locked, with the recording time of its last event: what `stamp_from` takes (PostgreSQL)."""
+    head = ", ".join(f"h.{c}" for c in HEAD_COLUMNS)
+    return (f"SELECT {head}, (SELECT s.recorded_at FROM {tables.seals} s WHERE s.position = h.last_position "
+            f"AND h.size > 0) FROM {tables.head} h WHERE h.id = 1 FOR UPDATE")
+
+
+def stamp_from(row: Sequence[Any] | None) -> Stamp:
+    """The stamp of a transaction whose `head_statement` gave `row`."""
+    if row is None:
+        return stamped(None, None)
+    return stamped(StoredHead(int(row[0]), int(row[1]), bytes(row[2]), bytes(row[3])), row[4])
 
 
 def seal(cursor: Any, tables: Tables, rows: Sequence[InsertedRow], stamp: Stamp) -> None:
@@ -90,9 +114,12 @@ def seal(cursor: Any, tables: Tables, rows: Sequence[InsertedRow], stamp: Stamp)
             )
         previous = row[0]
     seals, nodes, chain_head = seal_rows(size, chain_head, frontier, rows, micros(stamp.now))
-    if tables.dialect == "postgresql":
+    if tables.dialect == "postgresql" and len(rows) >= COPY_FROM:
         _copy_postgres(cursor, sql.copy_seals, SEAL_TYPES, seals)
         _copy_postgres(cursor, sql.copy_nodes, NODE_TYPES, nodes)
+    elif tables.dialect == "postgresql":  # in pipeline mode (see `ledger.storage.postgres`): no COPY
+        _unnest_postgres(cursor, sql.insert_seals, SEAL_TYPES, seals)
+        _unnest_postgres(cursor, sql.insert_nodes, NODE_TYPES, nodes)
     else:
         _insert_sqlite(cursor, sql.insert_seals, seals)
         _insert_sqlite(cursor, sql.insert_nodes, nodes)
@@ -122,6 +149,15 @@ def _copy_postgres(cursor: Any, copy: str, types: Sequence[str], rows: Sequence[
         write = stream.write_row
         for row in rows:
             write(row)
+
+
+def _unnest_postgres(cursor: Any, insert: str, types: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
+    """Insert `rows` with one INSERT … SELECT FROM unnest of one array per column (no result to wait for)."""
+    if not rows:
+        return
+    head = insert.split(" VALUES ", maxsplit=1)[0]
+    arrays = ", ".join(f"%s::{t}[]" for t in types)
+    cursor.execute(f"{head} SELECT * FROM unnest({arrays})", [list(column) for column in zip(*rows)])
 
 
 def _insert_sqlite(cursor: Any, insert: str, rows: Sequence[tuple[Any, ...]]) -> None:
@@ -158,8 +194,11 @@ def __getattr__(name: str) -> Any:
         class SealingPostgresRecorder(LedgerPostgresRecorder):
             """The PostgreSQL recorder that seals every event in the transaction that inserts it."""
 
-            def begin(self, cursor: Any) -> Stamp:
-                return begin(cursor, self.tables)
+            def begin_statement(self) -> str:
+                return head_statement(self.tables)
+
+            def begin_from(self, row: Sequence[Any] | None) -> Stamp:
+                return stamp_from(row)
 
             def seal_rows(self, cursor: Any, rows: Sequence[InsertedRow], stamp: Any) -> None:
                 seal(cursor, self.tables, rows, stamp)

@@ -4,14 +4,14 @@ pass; compare them with the seals, nodes and head; check that recording times ne
 recomputed tree against saved checkpoints, including that nothing after a checkpoint claims to precede it."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
 from typing import Any, Protocol
 
 from ledger.integrity.checkpoints import checkpoint_time, parse_checkpoint
-from ledger.integrity.hashes import EMPTY_ROOT, GENESIS, UNREADABLE, event_hashes, micros, moment_of
+from ledger.integrity.hashes import EMPTY_ROOT, GENESIS, UNREADABLE, joined_event_hashes, micros, moment_of
 from ledger.integrity.merkle import extend, node_of_key, parts_at, root_from_frontier, unpack_frontier
 from ledger.integrity.sealed_log import DbReader, Joined
 from ledger.integrity.sealing import StoredHead
@@ -19,6 +19,7 @@ from ledger.storage.session import Session
 from ledger.storage.tables import Tables
 
 Bad = tuple[int, int, str]
+Progress = Callable[[int], object]  # told how many more events were checked
 # Columns of a joined row (see `DbReader.rows`).
 POS, OID, VERSION, TOPIC, STATE, LEAF, HASH, CHAIN, FORMAT, AT, REF, CHASH, TYPE, STREAM = range(14)
 
@@ -69,8 +70,10 @@ class Reader(Protocol):
     def damage(self, position: int) -> str | None: ...
 
 
-def check_log(reader: Reader, checkpoint_sizes: Iterable[int] = ()) -> VerifyReport:
-    """Recompute everything from `reader`'s rows; report the first position where the seals disagree."""
+def check_log(reader: Reader, checkpoint_sizes: Iterable[int] = (), progress: Progress | None = None
+              ) -> VerifyReport:
+    """Recompute everything from `reader`'s rows; report the first position where the seals disagree.
+    `progress` is told how many events each page held, once it is checked."""
     sizes = set(checkpoint_sizes)
     wanted = sorted(s for s in sizes if s > 0)
     roots_at: dict[int, bytes] = {0: EMPTY_ROOT} if 0 in sizes else {}
@@ -86,8 +89,7 @@ def check_log(reader: Reader, checkpoint_sizes: Iterable[int] = ()) -> VerifyRep
             start = size
             if start in sizes:
                 first_after[start] = (part[0][POS], part[0][AT], _who(part[0]))
-            digests = event_hashes((r[FORMAT], r[POS], r[OID], r[VERSION], r[TOPIC], r[STATE], r[REF] or "",
-                                    r[CHASH] or "", r[AT]) for r in part)
+            digests = joined_event_hashes(part)
             chains, nodes, chain = extend(start, chain, frontier, digests)
             size += len(part)
             position = part[-1][POS]
@@ -100,6 +102,8 @@ def check_log(reader: Reader, checkpoint_sizes: Iterable[int] = ()) -> VerifyRep
                     bad, last_at = _recorded_in_order(part, start, last_at)
             if size in sizes:
                 roots_at[size], positions_at[size] = root_from_frontier(frontier), position
+        if progress is not None:
+            progress(len(page))
     last_position = position
     if bad is not None or reader.seal_count() != size:
         orphan = reader.first_orphan(None if bad is None else bad[0])
@@ -279,31 +283,57 @@ def _backdated(first_after: tuple[int, int | None, str] | None, signed: datetime
             f"({signed.isoformat()}) although the checkpoint does not contain it: it was backdated")
 
 
-def verify(session: Session, checkpoints: Sequence[dict[str, Any]] = ()) -> VerifyReport:
-    """Verify the log in one read snapshot, and against `checkpoints` (whose signatures were checked)."""
+def verify(session: Session, checkpoints: Sequence[dict[str, Any]] = (), progress: Progress | None = None
+           ) -> VerifyReport:
+    """Verify the log in one read snapshot, and against `checkpoints` (whose signatures were checked);
+    `progress` is told of the events checked as the pass goes (they add up to the events in the log)."""
     with session.snapshot() as cursor:
-        return verify_through(cursor.connection, session.tables, checkpoints, session.seal_columns, session)
+        return verify_through(cursor.connection, session.tables, checkpoints, session.seal_columns, session,
+                              progress)
 
 
 def verify_through(connection: Any, tables: Tables, checkpoints: Sequence[dict[str, Any]] = (),
-                   seal_columns: frozenset[str] | None = None, session: Session | None = None) -> VerifyReport:
+                   seal_columns: frozenset[str] | None = None, session: Session | None = None,
+                   progress: Progress | None = None) -> VerifyReport:
     """Verify the log through a DB-API connection, inside the caller's read transaction (on a large SQLite
-    file, first on two processes)."""
+    file, first on two processes; when they find any doubt, `progress` starts again from nothing)."""
     sizes = [parse_checkpoint(cp)[0] for cp in checkpoints]
-    report = _confirmed(connection, tables, sizes) if session is not None and tables.dialect == "sqlite" else None
+    told = _Onward(progress) if progress is not None else None
+    report = (_confirmed(connection, tables, sizes, told) if session is not None and tables.dialect == "sqlite"
+              else None)
     if report is None:
         reader = DbReader(connection, tables) if seal_columns is None else DbReader(connection, tables, seal_columns)
-        report = check_log(reader, sizes)
+        if told is not None:
+            told.again()
+        report = check_log(reader, sizes, told)
     report.checkpoints = check_against_checkpoints(report, checkpoints)
     return report
 
 
-def _confirmed(connection: Any, tables: Tables, sizes: Sequence[int]) -> VerifyReport | None:
+class _Onward:
+    """A progress callback that never goes back: when a pass starts again, `progress` is told only of the events
+    beyond those it was already told of."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress, self.told, self.done = progress, 0, 0
+
+    def again(self) -> None:
+        self.done = 0
+
+    def __call__(self, events: int) -> None:
+        self.done += events
+        if self.done > self.told:
+            self.progress(self.done - self.told)
+            self.told = self.done
+
+
+def _confirmed(connection: Any, tables: Tables, sizes: Sequence[int], progress: Progress | None = None
+               ) -> VerifyReport | None:
     """The report of an intact large SQLite log, confirmed on two processes; None to run the exact pass."""
     from ledger.integrity import two_process
 
     path = two_process.usable(connection, tables)
-    found = two_process.confirm(connection, path, tables, sizes) if path else None
+    found = two_process.confirm(connection, path, tables, sizes, progress) if path else None
     if found is None:
         return None
     head, (size, _, chain, frontier, roots_at, positions_at, first_after) = found

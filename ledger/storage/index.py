@@ -41,14 +41,16 @@ def sealed_rows(rows: Sequence[tuple[Any, ...]], entries: Sequence[IndexEntry]) 
 
 
 def recorded(session: Session, decision_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
-    """For each recorded id among `decision_ids`: (content_hash, stream)."""
-    found: dict[str, tuple[str, str]] = {}
+    """For each recorded id among `decision_ids`: (content_hash, stream). On PostgreSQL one statement on its
+    own (one round trip, whatever the number of ids); on SQLite in chunks, in one read transaction."""
     tables = session.tables
+    if session.dialect == "postgresql":
+        return {r[0]: (r[1], r[2]) for r in session.query(tables.decisions_among(0), (list(decision_ids),))}
+    found: dict[str, tuple[str, str]] = {}
     with session.transaction(commit=False) as c:
         for start in range(0, len(decision_ids), CHUNK):
             chunk = list(decision_ids[start:start + CHUNK])
-            params: Sequence[Any] = (chunk,) if session.dialect == "postgresql" else chunk
-            c.raw.execute(tables.decisions_among(len(chunk)), params)
+            c.raw.execute(tables.decisions_among(len(chunk)), chunk)
             found.update({r[0]: (r[1], r[2]) for r in c.raw.fetchall()})
     return found
 

@@ -44,6 +44,17 @@ class Cursor:
         if rows:
             self.raw.executemany(self._sql(sql), [tuple(r) for r in rows])
 
+    def insert_rows(self, table: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Insert `rows` (every column, in order) into `table`: with COPY on PostgreSQL, else one INSERT each."""
+        if not rows:
+            return
+        if self.dialect == "postgresql":
+            with self.raw.copy(f"COPY {table} FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        self.raw.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * len(rows[0]))})", rows)
+
     @property
     def rowcount(self) -> int:
         """Rows changed by the last statement."""
@@ -100,6 +111,10 @@ class Session:
         with self.transaction(commit=False) as c:
             c.raw.execute(statement, tuple(params))
             return [tuple(r) for r in c.raw.fetchall()]
+
+    def query(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """`rows` of a statement written with `?` marks whose names are all qualified."""
+        return self.rows(self.tables.sql(statement), params)
 
     @contextmanager
     def snapshot(self) -> Iterator[Cursor]:
@@ -169,7 +184,7 @@ def pages(within: Cursor, statement: str, name: str, params: Sequence[Any] = (),
     if within.dialect == "postgresql":
         from psycopg.rows import tuple_row
 
-        with within.connection.cursor(name=name, row_factory=tuple_row) as named:
+        with within.connection.cursor(name=name, row_factory=tuple_row, binary=True) as named:
             named.itersize = size
             named.execute(statement, params)
             yield from named

@@ -73,9 +73,11 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         """The library's way in: events already encoded (their recording time is their own)."""
         return self.insert_stamped(lambda _now: stored_events, kwargs.get("decisions") or ())
 
-    def insert_stamped(self, encode_at: EncodeAt, entries: Sequence[IndexEntry]) -> Sequence[int]:
+    def insert_stamped(self, encode_at: EncodeAt, entries: Sequence[IndexEntry], count: int | None = None
+                       ) -> Sequence[int]:
         """One write transaction, begun IMMEDIATE so that concurrent writers queue for the lock: the events
-        `encode_at` gives for the time `begin` stamps, their decision-index rows, and what `seal_rows` adds."""
+        `encode_at` gives for the time `begin` stamps, their decision-index rows, and what `seal_rows` adds
+        (`count`, how many events `encode_at` gives, is not needed here)."""
         with self.datastore.get_connection(commit=True) as conn, _ImmediateTransaction(conn, commit=True) as c:
             stamp = self.begin(c.sqlite_cursor)
             stored = encode_at(stamp.now)

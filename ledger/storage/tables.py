@@ -22,6 +22,9 @@ SEAL_COLUMNS = ("position", "leaf_index", "originator_id", "originator_version",
 # Seal columns added after the first release, with their values in the seals written before them.
 LATER_SEAL_COLUMNS = (("format", "1"), ("recorded_at", "NULL"))
 HEAD_COLUMNS = ("size", "last_position", "chain_head", "frontier")
+# On PostgreSQL, a write of this many rows or more is sent with COPY; a smaller one with INSERT … FROM unnest in
+# pipeline mode (two round trips in all), which does not allow COPY.
+COPY_FROM = 64
 DECISION_COLUMNS = ("decision_id", "content_hash", "stream", "type", "position")
 EVENT_COLUMNS = ("originator_id", "originator_version", "topic", "state")
 # The ledger's own tables a migration copies, each with the column it is paged by.
@@ -224,17 +227,18 @@ class Tables:
         return self.sql(f"SELECT {', '.join(columns)} FROM {self.name(table)} {where}ORDER BY {key} LIMIT ?")
 
     def sealed_events_page(self, present: frozenset[str] = frozenset(SEAL_COLUMNS),
-                           originator_id: str = "e.originator_id") -> str:
+                           originator_id: str = "e.originator_id", upto: bool = False) -> str:
         """Events joined with their seals and decision-index rows after a position, in log order (no LIMIT:
         fetched in pages): (position, originator_id, version, topic, state, leaf_index, event_hash, chain_hash,
-        format, recorded_at, decision_id, content_hash, type, stream); param (after)."""
+        format, recorded_at, decision_id, content_hash, type, stream); param (after), and (upto) with `upto`."""
         p = self.position
         later = ", ".join(_column_or_default(c, present, "s.") for c, _ in LATER_SEAL_COLUMNS)
         return self.sql(f"SELECT e.{p}, {originator_id}, e.originator_version, e.topic, e.state, "
                         f"s.leaf_index, s.event_hash, s.chain_hash, {later}, d.decision_id, d.content_hash, "
                         "d.type, d.stream "
                         f"FROM {self.events} e LEFT JOIN {self.seals} s ON s.position = e.{p} "
-                        f"LEFT JOIN {self.decisions} d ON d.position = e.{p} WHERE e.{p} > ? ORDER BY e.{p}")
+                        f"LEFT JOIN {self.decisions} d ON d.position = e.{p} WHERE e.{p} > ? "
+                        f"{f'AND e.{p} <= ? ' if upto else ''}ORDER BY e.{p}")
 
     @cached_property
     def all_seals(self) -> str:
@@ -246,9 +250,10 @@ class Tables:
         """Stored interior nodes after a key, in key order; param (after)."""
         return self.sql(f"SELECT node_key, hash FROM {self.nodes} WHERE node_key > ? ORDER BY node_key")
 
-    def feed_page(self, types: int, stream: bool) -> str:
-        """Envelope rows between two positions, filtered by `types` decision types and a stream:
-        (position, version, topic, state, stream, event_hash); params (after, upto, *types, [stream], limit)."""
+    def feed_rows(self, types: int, stream: bool) -> str:
+        """Envelope rows between two positions, filtered by `types` decision types and a stream, in log order
+        (no LIMIT: fetched in pages): (position, version, topic, state, stream, event_hash); params (after,
+        upto, *types, [stream])."""
         p = f"e.{self.position}"
         where = [f"{p} > ?", f"{p} <= ?"]
         if types:
@@ -258,7 +263,7 @@ class Tables:
         return self.sql(f"SELECT {p}, e.originator_version, e.topic, e.state, d.stream, s.event_hash "
                         f"FROM {self.events} e JOIN {self.decisions} d ON d.position = {p} "
                         f"LEFT JOIN {self.seals} s ON s.position = {p} "
-                        f"WHERE {' AND '.join(where)} ORDER BY {p} LIMIT ?")
+                        f"WHERE {' AND '.join(where)} ORDER BY {p}")
 
     @cached_property
     def versions_between(self) -> str:

@@ -167,10 +167,10 @@ def test_a_page_another_process_applied_meanwhile_is_skipped_not_an_error(ledger
     real = runner.rows_for
     raced = []
 
-    def the_other_catches_up_first(app, subject):
+    def the_other_catches_up_first(app, subject, *args):
         if app is ledger and not raced:
             raced.append(runner.catch_up(other))  # another process applies the same page meanwhile
-        return real(app, subject)
+        return real(app, subject, *args)
 
     monkeypatch.setattr(runner, "rows_for", the_other_catches_up_first)
     runner.catch_up(ledger, page=50)

@@ -383,3 +383,23 @@ def test_two_processes_reopen_a_file_whose_path_looks_like_a_uri(drill: Drill, t
 
     assert confirmed is not None
     assert {p.name for p in folder.iterdir()} <= {copy.name, f"{copy.name}-wal", f"{copy.name}-shm"}
+
+
+@pytest.mark.parametrize("parallel_min", [0, 10**12], ids=["two processes", "one pass"])
+@pytest.mark.parametrize("damage", [None, "UPDATE ledger_seals SET chain_hash = zeroblob(32) WHERE position = 47"],
+                         ids=["intact", "damaged"])
+def test_verify_tells_its_progress_of_every_event_once(drill: Drill, monkeypatch: pytest.MonkeyPatch,
+                                                        parallel_min: int, damage: str | None) -> None:
+    from ledger.integrity.front import verify_ledger
+
+    monkeypatch.setattr(two_process, "PARALLEL_MIN", parallel_min)
+    if damage is not None:
+        if not drill.sqlite:
+            pytest.skip("the damage is written in SQLite's dialect")
+        drill.sql(damage)
+    told: list[int] = []
+
+    report = verify_ledger(drill.app.session, progress=told.append)
+
+    assert report.ok is (damage is None)
+    assert all(n > 0 for n in told) and sum(told) == report.events == 47

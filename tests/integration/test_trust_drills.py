@@ -342,11 +342,11 @@ def test_a_rebuild_that_fails_half_way_leaves_the_reporting_tables_as_they_were(
     before = _rows(drill)
     real, calls = runner.rows_for, []
 
-    def fail_half_way(app: Any, subject: Any) -> Any:
+    def fail_half_way(app: Any, subject: Any, *rest: Any) -> Any:
         calls.append(subject)
         if len(calls) == 3:
             raise RuntimeError("killed")
-        return real(app, subject)
+        return real(app, subject, *rest)
 
     monkeypatch.setattr(runner, "rows_for", fail_half_way)
     with pytest.raises(RuntimeError):

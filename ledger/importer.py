@@ -1,11 +1,14 @@
 """Recording decisions: validate every line first, then write in large transactions, idempotently.
 
+Memory stays flat as the file grows: parsed lines and the events to write wait in encrypted spill files.
+
 Shared by `import FILE` and the `record TYPE` commands.
 """
 from __future__ import annotations
 
+import pickle
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 from uuid import UUID
@@ -19,12 +22,15 @@ from ledger.errors import ConcurrencyError, InvalidDecision, LedgerError, RuleVi
 from ledger.fastpaths import PendingEvent
 from ledger.jsonlines import Line
 from ledger.references import check_references
+from ledger.seen_ids import IdTable, fingerprint
+from ledger.spill import Spill, SpillDir
 from ledger.storage.failures import is_contention, storage_failure
 from ledger.storage.url import Database
-from ledger.workspace import Workspace
+from ledger.workspace import Workspace, pending_events
 
 BATCH = 2000
 ATTEMPTS = 6
+KEPT_IDS = 1000  # the ids a report lists: the first decisions recorded
 
 
 class Ledger(Protocol):
@@ -47,7 +53,7 @@ class ImportReport:
     already: int = 0
     refused: int = 0
     errors: list[str] = field(default_factory=list)
-    ids: list[str] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)  # of the first KEPT_IDS decisions recorded
     dry_run: bool = False
 
     def summary(self) -> str:
@@ -71,7 +77,10 @@ def checked_actor(actor: str | None) -> str:
 
 
 class Importer:
-    """Records decisions into a `CadreLedger`: checks, then saves in batches, retrying on conflicts."""
+    """Records decisions into a `CadreLedger`: checks, then saves in batches, retrying on conflicts.
+
+    Nothing of the file is held in memory beyond a batch: parsed lines and the events to write are spilled to
+    encrypted files in a private temporary directory (removed at the end, also on error)."""
 
     def __init__(self, app: Ledger, actor: str | None) -> None:
         self.app, self.actor = app, checked_actor(actor)
@@ -79,20 +88,27 @@ class Importer:
     def run(self, lines: Iterable[Line], *, dry_run: bool = False, skip_invalid: bool = False,
             progress: Callable[[int], None] | None = None) -> ImportReport:
         """Validate every line, then (unless refused or dry) write the valid ones."""
+        with SpillDir() as spills:
+            return self._run(spills, lines, dry_run, skip_invalid, progress)
+
+    def _run(self, spills: SpillDir, lines: Iterable[Line], dry_run: bool, skip_invalid: bool,
+             progress: Callable[[int], None] | None) -> ImportReport:
         report = ImportReport(dry_run=dry_run)
-        parsed: list[tuple[int, Decision, str]] = []
+        parsed = spills.spill("parsed")
         self._parse_errors: list[str] = []
         for number, raw in lines:
             try:
                 if isinstance(raw, InvalidDecision):
                     raise raw
                 decision = with_id(parse(raw), self.app.content_hasher)
-                parsed.append((number, decision, content_hash(decision, self.app.content_hasher)))
+                chash = content_hash(decision, self.app.content_hasher)
+                parsed.append(pickle.dumps((number, decision, chash), pickle.HIGHEST_PROTOCOL))
             except InvalidDecision as e:
                 self._parse_errors.append(e.at_line(number).message)
+        ours = bytearray()  # by line number: written by an earlier attempt of this run
         for attempt in range(ATTEMPTS):
             try:
-                return self._attempt(parsed, report, dry_run, skip_invalid, progress)
+                return self._attempt(spills, parsed, ours, report, dry_run, skip_invalid, progress)
             except (IntegrityError, OperationalError) as e:
                 if isinstance(e, OperationalError) and not is_contention(e):
                     raise self._storage_failure(e, report) from None
@@ -113,42 +129,44 @@ class Importer:
                             "none of the failed batch; run the import again once fixed "
                             "(recorded decisions are skipped)")
 
-    def _attempt(self, parsed: list[tuple[int, Decision, str]], report: ImportReport, dry_run: bool,
+    def _attempt(self, spills: SpillDir, parsed: Spill, ours: bytearray, report: ImportReport, dry_run: bool,
                  skip_invalid: bool, progress: Callable[[int], None] | None) -> ImportReport:
-        known = self.app.decision_hashes([d["id"] for _, d, _ in parsed])
-        seen: dict[str, str] = {}
-        ours = set(report.ids)  # written by an earlier attempt of this run
-        work = Workspace(self.app.load_subject, self.app.id_of)
+        seen = IdTable()  # ids accepted so far in this file → the offset of their record in the events spill
+        work = Workspace(self.app.load_subject, self.app.id_of, spills.spill("events"))
         errors: list[str] = []
         already = 0
         _stage(progress, "checking", len(parsed))
-        for number, decision, chash in parsed:
-            if progress:
-                progress(1)
-            d_id = decision["id"]
-            previous = known.get(d_id, (None,))[0] or seen.get(d_id)
-            if previous is not None:
-                if previous != chash:
-                    errors.append(f"line {number}: id: {d_id} is already recorded with different content; "
-                                  "give the new decision its own id, or record a correction (variation, retraction)")
-                elif d_id not in ours:
-                    already += 1
-                continue
-            try:
-                decision = check_references(decision, work)
-                override = self._check_rules(decision, work)
-            except (InvalidDecision, RuleViolation) as e:
-                errors.append(e.at_line(number).message if isinstance(e, InvalidDecision) else f"line {number}: {e}")
-                continue
-            seen[d_id] = chash
-            work.add(decision, chash, self.actor, override)
+        for chunk in _chunks(parsed, BATCH):
+            known = self.app.decision_hashes([d["id"] for _, d, _ in chunk])
+            for number, decision, chash in chunk:
+                if progress:
+                    progress(1)
+                d_id = decision["id"]
+                print_ = fingerprint(d_id)
+                previous = known.get(d_id, (None,))[0] or _seen(work, seen, print_, d_id)
+                if previous is not None:
+                    if previous != chash:
+                        errors.append(f"line {number}: id: {d_id} is already recorded with different content; "
+                                      "give the new decision its own id, or record a correction (variation, "
+                                      "retraction)")
+                    elif not (number < len(ours) and ours[number]):
+                        already += 1
+                    continue
+                try:
+                    decision = check_references(decision, work)
+                    override = self._check_rules(decision, work)
+                except (InvalidDecision, RuleViolation) as e:
+                    errors.append(e.at_line(number).message if isinstance(e, InvalidDecision)
+                                  else f"line {number}: {e}")
+                    continue
+                seen.add(print_, work.add(decision, chash, self.actor, override, number))
         report.errors = self._parse_errors + errors
         report.refused = len(report.errors)
         report.already = already
         if dry_run or (report.errors and not skip_invalid):
-            report.recorded = len(work.pending) if dry_run else 0
+            report.recorded = len(work) if dry_run else 0
             return report
-        self._write(work, report, progress)
+        self._write(work, ours, report, progress)
         return report
 
     def _check_rules(self, decision: Decision, work: Workspace) -> str | None:
@@ -165,18 +183,53 @@ class Importer:
             return reason
         return None
 
-    def _write(self, work: Workspace, report: ImportReport, progress: Callable[[int], None] | None) -> None:
-        pending = work.pending
-        _stage(progress, "recording", len(pending))
-        pending.reverse()  # taken from the end, a batch at a time, so that each written batch is let go at once
-        while pending:
-            batch = pending[:-BATCH - 1:-1]
-            del pending[-BATCH:]
-            self.app.write_events(batch)
-            report.recorded += len(batch)
-            report.ids.extend(p.index[0] for p in batch)
-            if progress:
-                progress(len(batch))
+    def _write(self, work: Workspace, ours: bytearray, report: ImportReport,
+               progress: Callable[[int], None] | None) -> None:
+        _stage(progress, "recording", len(work))
+        batch: list[PendingEvent] = []
+        numbers: list[int] = []
+        for number, event in pending_events(work.spill):
+            batch.append(event)
+            numbers.append(number)
+            if len(batch) == BATCH:
+                self._write_batch(batch, numbers, ours, report, progress)
+                batch, numbers = [], []
+        if batch:
+            self._write_batch(batch, numbers, ours, report, progress)
+
+    def _write_batch(self, batch: list[PendingEvent], numbers: list[int], ours: bytearray, report: ImportReport,
+                     progress: Callable[[int], None] | None) -> None:
+        self.app.write_events(batch)
+        report.recorded += len(batch)
+        if len(report.ids) < KEPT_IDS:
+            report.ids.extend(p.index[0] for p in batch[:KEPT_IDS - len(report.ids)])
+        if numbers[-1] >= len(ours):
+            ours.extend(bytes(numbers[-1] + 1 - len(ours)))
+        for number in numbers:
+            ours[number] = 1
+        if progress:
+            progress(len(batch))
+
+
+def _chunks(spill: Spill, size: int) -> Iterator[list[tuple[int, Decision, str]]]:
+    """The parsed lines of `spill`, `size` at a time."""
+    chunk: list[tuple[int, Decision, str]] = []
+    for data in spill:
+        chunk.append(pickle.loads(data))
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _seen(work: Workspace, seen: IdTable, print_: int, d_id: str) -> str | None:
+    """The content hash of the line with id `d_id` accepted earlier in this file, or None."""
+    for offset in seen.candidates(print_):
+        found, chash = work.recorded(offset)
+        if found == d_id:
+            return chash
+    return None
 
 
 def _stage(progress: Callable[[int], None] | None, label: str, total: int) -> None:

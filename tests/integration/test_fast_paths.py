@@ -16,8 +16,9 @@ from ledger.decisions import parse, with_id
 from ledger.examples import EXAMPLES
 from ledger.fastpaths import decode_state, encode, event_class, fact_of
 from ledger.replay import replay_streams
+from ledger.spill import SpillDir
 from ledger.storage.transcoder import to_jsonable
-from ledger.workspace import Workspace
+from ledger.workspace import Workspace, pending_events
 from projections.feed import envelopes
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -38,7 +39,8 @@ def test_the_import_path_writes_the_bytes_the_library_would_write(tmp_path, monk
         monkeypatch.setenv("CADRE_LEDGER_CIPHER_KEY", KEY)
     app = CadreLedger(str(tmp_path / "ledger.db"))
     decisions = [with_id(parse(copy.deepcopy(e))) for e in EXAMPLES if e.get("cadre") == "HB-000124"]
-    work = Workspace(lambda _id: None, app.id_of)  # keyed ids on the encrypted ledger
+    spills = SpillDir()
+    work = Workspace(lambda _id: None, app.id_of, spills.spill("events"))  # keyed ids on the encrypted ledger
     for d in decisions:
         work.add(d, "hash", "clerk", None)
     cadre = Cadre.open(decisions[0], "clerk", agg_id=app.id_of(Cadre, "HB-000124"))
@@ -46,7 +48,8 @@ def test_the_import_path_writes_the_bytes_the_library_would_write(tmp_path, monk
     for d in decisions[1:]:
         cadre.record(d, "clerk")
 
-    ours = encode(app.mapper, work.pending)
+    ours = encode(app.mapper, [event for _, event in pending_events(work.spill)])
+    spills.close()
 
     for stored, event in zip(ours, cadre.pending_events, strict=True):
         object.__setattr__(event, "timestamp", app.mapper.to_domain_event(stored).timestamp)

@@ -1,0 +1,129 @@
+"""An import keeps the file on disk, not in memory: its spill files are encrypted, private and removed at the
+end (also on error), and streams let go of in memory are read back as they were."""
+from __future__ import annotations
+
+import copy
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import ledger.workspace
+from ledger.app import CadreLedger
+from ledger.demo import generate
+from ledger.examples import EXAMPLES
+from ledger.spill import SpillDir
+
+PROVINCE = [*EXAMPLES, *generate(cadres=30, years=5, seed=3)]
+
+
+def lines(decisions: list[dict[str, Any]]) -> list[tuple[int, dict[str, Any]]]:
+    return list(enumerate(copy.deepcopy(decisions), start=1))
+
+
+def texts(decisions: list[dict[str, Any]]) -> set[str]:
+    """The names, titles, units, notes and ids of the input, long enough not to occur by chance."""
+    found = set()
+    for d in decisions:
+        for value in d.values():
+            if isinstance(value, str) and len(value.encode()) >= 8 and not value[:4].isdigit():
+                found.add(value)
+    return found
+
+
+@pytest.fixture
+def spilled(monkeypatch) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """The bytes of every spill file and the directory's mode, taken just before the directory is removed."""
+    seen: dict[str, Any] = {"files": {}, "dirs": []}
+    close = SpillDir.close
+
+    def keep(self: SpillDir) -> None:
+        for spill in self._spills:
+            spill._file.flush()
+        for name in os.listdir(self.path):
+            seen["files"][name] = Path(self.path, name).read_bytes()
+        seen["dirs"].append((self.path, stat.S_IMODE(os.stat(self.path).st_mode)))
+        close(self)
+
+    monkeypatch.setattr(SpillDir, "close", keep)
+    return seen
+
+
+def test_the_spill_files_hold_none_of_the_input_in_clear(tmp_path, spilled):
+    app = CadreLedger(str(tmp_path / "ledger.db"))
+
+    report = app.import_lines(lines(PROVINCE), "clerk")
+
+    assert not report.errors and report.recorded == len(PROVINCE)
+    assert {name.split("-")[0] for name in spilled["files"]} == {"parsed", "events"}
+    assert all(len(data) > 1000 for data in spilled["files"].values())
+    secrets = texts(PROVINCE)
+    assert len(secrets) > 100 and any(not s.isascii() for s in secrets)
+    for data in spilled["files"].values():
+        for secret in secrets:
+            assert secret.encode() not in data, secret
+        assert b"clerk" not in data and "党委".encode() not in data
+    app.close()
+
+
+def test_the_spill_directory_is_private_and_removed_at_the_end(tmp_path, spilled):
+    app = CadreLedger(str(tmp_path / "ledger.db"))
+
+    app.import_lines(lines(EXAMPLES), "clerk", dry_run=True)
+    app.import_lines(lines(EXAMPLES), "clerk")
+
+    assert len(spilled["dirs"]) == 2
+    for path, mode in spilled["dirs"]:
+        assert mode == 0o700 and not os.path.exists(path)
+    app.close()
+
+
+def test_the_spill_directory_is_removed_when_the_write_fails(tmp_path, spilled, monkeypatch):
+    app = CadreLedger(str(tmp_path / "ledger.db"))
+
+    def broken(_pending: Any) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(app, "write_events", broken)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        app.import_lines(lines(EXAMPLES), "clerk")
+
+    (path, _), = spilled["dirs"]
+    assert not os.path.exists(path)
+    app.close()
+
+
+def test_streams_let_go_of_in_memory_are_checked_and_recorded_as_if_always_held(tmp_path, monkeypatch):
+    bad = copy.deepcopy(PROVINCE)
+    promotions = [d for d in bad if d["type"] == "rank-promotion"]
+    for d in promotions[1::2]:  # some of which now break the rules against the cadre's earlier lines
+        d["on"] = d["on"].replace(d["on"][:4], str(int(d["on"][:4]) - 1), 1)
+    held = CadreLedger(str(tmp_path / "held.db"))
+    expected = held.import_lines(lines(bad), "clerk", skip_invalid=True)
+    monkeypatch.setattr(ledger.workspace, "CACHED_FACTS", 1)
+    tight = CadreLedger(str(tmp_path / "tight.db"))
+
+    report = tight.import_lines(lines(bad), "clerk", skip_invalid=True)
+
+    assert report.errors and report.errors == expected.errors
+    assert (report.recorded, report.already, report.refused) == (expected.recorded, expected.already,
+                                                                 expected.refused)
+    for stream in held.streams():
+        assert [f["id"] for f in tight.stream_facts(stream)] == [f["id"] for f in held.stream_facts(stream)]
+    held.close()
+    tight.close()
+
+
+def test_a_repeated_id_in_one_file_counts_as_already_recorded_or_is_refused(tmp_path):
+    app = CadreLedger(str(tmp_path / "ledger.db"))
+    changed = {**EXAMPLES[0], "note": "another note"}
+
+    report = app.import_lines(lines([*EXAMPLES, EXAMPLES[0], changed]), "clerk", skip_invalid=True)
+
+    assert (report.recorded, report.already) == (len(EXAMPLES), 1)
+    assert report.errors == [(f"line {len(EXAMPLES) + 2}: id: {EXAMPLES[0]['id']} is already recorded with "
+                             "different content; give the new decision its own id, or record a correction "
+                             "(variation, retraction)")]
+    app.close()

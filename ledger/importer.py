@@ -6,8 +6,10 @@ Shared by `import FILE` and the `record TYPE` commands.
 """
 from __future__ import annotations
 
+import heapq
 import pickle
 import time
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -20,6 +22,7 @@ from ledger.characters import describe, find_unsafe
 from ledger.decisions import MAX_TEXT, Decision, content_hash, parse, with_id
 from ledger.errors import ConcurrencyError, InvalidDecision, LedgerError, RuleViolation, StorageError
 from ledger.fastpaths import PendingEvent
+from ledger.import_plan import ParsedLines, plan
 from ledger.jsonlines import Line
 from ledger.references import check_references
 from ledger.seen_ids import IdTable, fingerprint
@@ -95,6 +98,7 @@ class Importer:
              progress: Callable[[int], None] | None) -> ImportReport:
         report = ImportReport(dry_run=dry_run)
         parsed = spills.spill("parsed")
+        kept = ParsedLines()
         self._parse_errors: list[str] = []
         for number, raw in lines:
             try:
@@ -102,13 +106,15 @@ class Importer:
                     raise raw
                 decision = with_id(parse(raw), self.app.content_hasher)
                 chash = content_hash(decision, self.app.content_hasher)
-                parsed.append(pickle.dumps((number, decision, chash), pickle.HIGHEST_PROTOCOL))
             except InvalidDecision as e:
                 self._parse_errors.append(e.at_line(number).message)
+                continue
+            kept.add(number, decision, parsed.append(pickle.dumps((number, decision, chash), pickle.HIGHEST_PROTOCOL)))
+        kept.done()
         ours = bytearray()  # by line number: written by an earlier attempt of this run
         for attempt in range(ATTEMPTS):
             try:
-                return self._attempt(spills, parsed, ours, report, dry_run, skip_invalid, progress)
+                return self._attempt(spills, parsed, kept, ours, report, dry_run, skip_invalid, progress)
             except (IntegrityError, OperationalError) as e:
                 if isinstance(e, OperationalError) and not is_contention(e):
                     raise self._storage_failure(e, report) from None
@@ -129,44 +135,57 @@ class Importer:
                             "none of the failed batch; run the import again once fixed "
                             "(recorded decisions are skipped)")
 
-    def _attempt(self, spills: SpillDir, parsed: Spill, ours: bytearray, report: ImportReport, dry_run: bool,
-                 skip_invalid: bool, progress: Callable[[int], None] | None) -> ImportReport:
-        seen = IdTable()  # ids accepted so far in this file → the offset of their record in the events spill
+    def _attempt(self, spills: SpillDir, parsed: Spill, kept: ParsedLines, ours: bytearray, report: ImportReport,
+                 dry_run: bool, skip_invalid: bool, progress: Callable[[int], None] | None) -> ImportReport:
+        order = plan(kept, self.app.id_of, lambda agg_id: self.app.load_subject(agg_id) is not None,
+                     self.app.decision_hashes)
+        # ids accepted so far in this file → the offset of their record in the events spill (when ids repeat)
+        seen = IdTable() if kept.repeated_id else None
         work = Workspace(self.app.load_subject, self.app.id_of, spills.spill("events"))
-        errors: list[str] = []
+        work.registered = order.registered
+        errors: list[tuple[int, str]] = []
+        written: list[tuple[array[int], array[int]]] = []  # by group: line numbers and offsets of its events
         already = 0
-        _stage(progress, "checking", len(parsed))
-        for chunk in _chunks(parsed, BATCH):
-            known = self.app.decision_hashes([d["id"] for _, d, _ in chunk])
-            for number, decision, chash in chunk:
-                if progress:
-                    progress(1)
-                d_id = decision["id"]
-                print_ = fingerprint(d_id)
-                previous = known.get(d_id, (None,))[0] or _seen(work, seen, print_, d_id)
-                if previous is not None:
-                    if previous != chash:
-                        errors.append(f"line {number}: id: {d_id} is already recorded with different content; "
-                                      "give the new decision its own id, or record a correction (variation, "
-                                      "retraction)")
-                    elif not (number < len(ours) and ours[number]):
-                        already += 1
-                    continue
-                try:
-                    decision = check_references(decision, work)
-                    override = self._check_rules(decision, work)
-                except (InvalidDecision, RuleViolation) as e:
-                    errors.append(e.at_line(number).message if isinstance(e, InvalidDecision)
-                                  else f"line {number}: {e}")
-                    continue
-                seen.add(print_, work.add(decision, chash, self.actor, override, number))
-        report.errors = self._parse_errors + errors
+        _stage(progress, "checking", len(kept))
+        for group in order.groups:
+            numbers, offsets = array("Q"), array("Q")
+            written.append((numbers, offsets))
+            for chunk in _chunks(parsed, kept.offsets, group, BATCH):
+                known = self.app.decision_hashes([d["id"] for _, d, _ in chunk])
+                for number, decision, chash in chunk:
+                    if progress:
+                        progress(1)
+                    d_id = decision["id"]
+                    print_ = fingerprint(d_id) if seen is not None else 0
+                    previous = known.get(d_id, (None,))[0] or (seen and _seen(work, seen, print_, d_id))
+                    if previous is not None:
+                        if previous != chash:
+                            errors.append((number, _different_content(number, d_id)))
+                        elif not (number < len(ours) and ours[number]):
+                            already += 1
+                        continue
+                    work.line = number
+                    try:
+                        decision = check_references(decision, work)
+                        override = self._check_rules(decision, work)
+                    except (InvalidDecision, RuleViolation) as e:
+                        errors.append((number, e.at_line(number).message if isinstance(e, InvalidDecision)
+                                       else f"line {number}: {e}"))
+                        continue
+                    offset = work.add(decision, chash, self.actor, override, number)
+                    if seen is not None:
+                        seen.add(print_, offset)
+                    numbers.append(number)
+                    offsets.append(offset)
+        errors.sort(key=lambda error: error[0])
+        report.errors = self._parse_errors + [message for _, message in errors]
         report.refused = len(report.errors)
         report.already = already
         if dry_run or (report.errors and not skip_invalid):
             report.recorded = len(work) if dry_run else 0
             return report
-        self._write(work, ours, report, progress)
+        in_line_order = heapq.merge(*(zip(numbers, offsets) for numbers, offsets in written))
+        self._write(work, (offset for _, offset in in_line_order), ours, report, progress)
         return report
 
     def _check_rules(self, decision: Decision, work: Workspace) -> str | None:
@@ -183,12 +202,12 @@ class Importer:
             return reason
         return None
 
-    def _write(self, work: Workspace, ours: bytearray, report: ImportReport,
+    def _write(self, work: Workspace, offsets: Iterable[int], ours: bytearray, report: ImportReport,
                progress: Callable[[int], None] | None) -> None:
         _stage(progress, "recording", len(work))
         batch: list[PendingEvent] = []
         numbers: list[int] = []
-        for number, event in pending_events(work.spill):
+        for number, event in pending_events(work.spill, offsets):
             batch.append(event)
             numbers.append(number)
             if len(batch) == BATCH:
@@ -211,16 +230,22 @@ class Importer:
             progress(len(batch))
 
 
-def _chunks(spill: Spill, size: int) -> Iterator[list[tuple[int, Decision, str]]]:
-    """The parsed lines of `spill`, `size` at a time."""
+def _chunks(spill: Spill, offsets: Sequence[int], indexes: Iterable[int], size: int
+            ) -> Iterator[list[tuple[int, Decision, str]]]:
+    """The parsed lines at `indexes` (their records at `offsets`), `size` at a time."""
     chunk: list[tuple[int, Decision, str]] = []
-    for data in spill:
-        chunk.append(pickle.loads(data))
+    for index in indexes:
+        chunk.append(pickle.loads(spill.read(offsets[index])))
         if len(chunk) == size:
             yield chunk
             chunk = []
     if chunk:
         yield chunk
+
+
+def _different_content(number: int, d_id: str) -> str:
+    return (f"line {number}: id: {d_id} is already recorded with different content; give the new decision its "
+            "own id, or record a correction (variation, retraction)")
 
 
 def _seen(work: Workspace, seen: IdTable, print_: int, d_id: str) -> str | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pickle
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any, overload
 from uuid import UUID
@@ -30,18 +30,19 @@ from ledger.post import LeadershipPost
 from ledger.spill import Spill
 from ledger.subjects import CREATED, subject_class
 
-CACHED_FACTS = 100_000
+CACHED_FACTS = 60_000
 POST_FIELDS = ("role", "post_level", "title", "unit", "principal")
 
 
 class Stream:
     """One subject as this import sees it: its version, its added events' offsets, its facts when held."""
 
-    __slots__ = ("added", "cls", "facts", "first", "id", "in_ledger", "key", "version")
+    __slots__ = ("added", "cls", "facts", "first", "id", "in_ledger", "key", "later", "version")
 
     def __init__(self, cls: type[Subject], key: str, agg_id: UUID, version: int = 0, in_ledger: bool = False,
-                 facts: list[Fact] | None = None) -> None:
+                 facts: list[Fact] | None = None, later: bool = False) -> None:
         self.cls, self.key, self.id, self.version, self.in_ledger = cls, key, agg_id, version, in_ledger
+        self.later = later  # registered on an earlier line but checked later: known to exist, its history not yet
         self.added = array("Q")
         self.facts: list[Fact] | None = facts if facts is not None else []
         self.first: Fact | None = facts[0] if facts else None
@@ -81,14 +82,27 @@ class Workspace:
         self._streams: dict[UUID, Stream | None] = {}
         self._held: OrderedDict[UUID, int] = OrderedDict()  # streams whose facts are in memory → how many
         self._held_facts = 0
+        self.registered: dict[UUID, int] | None = None  # subjects registered in the file → their register line
+        self.line = 0  # the line being checked: another subject registered at or after it is not yet registered
 
     def __len__(self) -> int:
         """How many events this import has added."""
         return len(self.spill)
 
     def stream(self, cls: type[Subject], key: str) -> Stream | None:
-        """The stream as the ledger holds it plus this import's additions; None when not registered."""
+        """The stream as the ledger holds it plus this import's additions; None when not registered (yet, as of
+        the line being checked)."""
         agg_id = self._id_of(cls, key)
+        found = self._stream(cls, key, agg_id)
+        at = self.registered.get(agg_id) if self.registered is not None else None
+        if at is None:
+            return found
+        if at >= self.line:
+            return None
+        return found if found is not None else Stream(cls, key, agg_id, later=True)
+
+    def _stream(self, cls: type[Subject], key: str, agg_id: UUID | None = None) -> Stream | None:
+        agg_id = self._id_of(cls, key) if agg_id is None else agg_id
         if agg_id not in self._streams:
             found = self._load(agg_id)
             stream = None if found is None else Stream(cls, key, agg_id, found.version, True, list(found.facts))
@@ -99,6 +113,9 @@ class Workspace:
 
     def facts_of(self, stream: Stream) -> list[Fact]:
         """The stream's facts, read again from the ledger and the spill when they were let go."""
+        if stream.later:
+            raise AssertionError(f"the history of {stream.cls.stream(stream.key)} was asked for before it was "
+                                 "checked: another subject's checks may ask only whether it is registered")
         if stream.facts is None:
             facts: list[Fact] = []
             if stream.in_ledger:
@@ -121,6 +138,8 @@ class Workspace:
     def post_info(self, post: str) -> dict[str, Any] | None:
         """A registered post's register fields: role, post_level, title, unit, principal."""
         found = self.stream(LeadershipPost, post)
+        if found is not None and found.later:
+            self.facts_of(found)  # refused: posts are checked before the cadres whose checks ask for them
         if found is None or found.first is None:
             return None
         return {k: found.first.get(k) for k in POST_FIELDS}
@@ -138,7 +157,7 @@ class Workspace:
         """Record `decision` (of line `number`) on its stream and in the spill; the record's offset."""
         cls = subject_class(decision)
         key = decision[cls.subject_key]
-        stream = self.stream(cls, key)
+        stream = self._stream(cls, key)
         if stream is None:
             agg_id = self._id_of(cls, key)
             stream = self._streams[agg_id] = Stream(cls, key, agg_id)
@@ -176,9 +195,10 @@ class Workspace:
             self._held_facts -= count
 
 
-def pending_events(spill: Spill) -> Iterator[tuple[int, PendingEvent]]:
-    """(line number, event to write) for each record of a workspace's spill, in the order added."""
-    for data in spill:
+def pending_events(spill: Spill, offsets: Iterable[int] | None = None) -> Iterator[tuple[int, PendingEvent]]:
+    """(line number, event to write) for each record of a workspace's spill: those at `offsets`, or all in the
+    order added."""
+    for data in spill if offsets is None else map(spill.read, offsets):
         number, oid, version, topic, state, d_id, chash, stream, dtype, _ = pickle.loads(data)
         agg_id = UUID(bytes=oid)
         yield number, PendingEvent(agg_id, version, topic, state, (d_id, chash, stream, dtype, agg_id, version))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import copy
 import os
+import random
 import stat
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+import ledger.import_plan
 import ledger.workspace
 from ledger.app import CadreLedger
 from ledger.demo import generate
@@ -95,21 +97,43 @@ def test_the_spill_directory_is_removed_when_the_write_fails(tmp_path, spilled, 
     app.close()
 
 
-def test_streams_let_go_of_in_memory_are_checked_and_recorded_as_if_always_held(tmp_path, monkeypatch):
-    bad = copy.deepcopy(PROVINCE)
-    promotions = [d for d in bad if d["type"] == "rank-promotion"]
-    for d in promotions[1::2]:  # some of which now break the rules against the cadre's earlier lines
-        d["on"] = d["on"].replace(d["on"][:4], str(int(d["on"][:4]) - 1), 1)
+def shuffled_province() -> list[dict[str, Any]]:
+    """The province with a tenth of its lines moved elsewhere: registers after their subject's lines,
+    appointments before their post, handovers before their cadres, and rules broken against earlier lines."""
+    decisions = copy.deepcopy(PROVINCE)
+    rng = random.Random(11)
+    for _ in range(len(decisions) // 10):
+        line = decisions.pop(rng.randrange(len(decisions)))
+        decisions.insert(rng.randrange(len(decisions) + 1), line)
+    return decisions
+
+
+def outcome(app: CadreLedger, report: Any) -> tuple[Any, ...]:
+    """What an import did: its counts and messages, and the decisions stored, in log order."""
+    with app.session.transaction(commit=False) as c:
+        stored = [row[0] for row in c.execute("SELECT decision_id FROM ledger_decisions ORDER BY position").fetchall()]
+    return report.recorded, report.already, report.refused, report.errors, stored
+
+
+@pytest.mark.parametrize("before", [0, 400], ids=["empty", "holding-some"])
+@pytest.mark.parametrize("cached, group", [(1, None), (None, 40), (1, 40)], ids=["let-go", "groups", "both"])
+def test_an_import_checked_in_groups_or_with_streams_let_go_records_what_a_line_by_line_check_would(
+        tmp_path, monkeypatch, cached, group, before):
+    decisions = shuffled_province()
     held = CadreLedger(str(tmp_path / "held.db"))
-    expected = held.import_lines(lines(bad), "clerk", skip_invalid=True)
-    monkeypatch.setattr(ledger.workspace, "CACHED_FACTS", 1)
     tight = CadreLedger(str(tmp_path / "tight.db"))
+    for app in (held, tight):
+        app.import_lines(lines(PROVINCE[:before]), "clerk", skip_invalid=True)
+    expected = outcome(held, held.import_lines(lines(decisions), "clerk", skip_invalid=True))
+    if cached:
+        monkeypatch.setattr(ledger.workspace, "CACHED_FACTS", cached)
+    if group:
+        monkeypatch.setattr(ledger.import_plan, "GROUP_LINES", group)
 
-    report = tight.import_lines(lines(bad), "clerk", skip_invalid=True)
+    found = outcome(tight, tight.import_lines(lines(decisions), "clerk", skip_invalid=True))
 
-    assert report.errors and report.errors == expected.errors
-    assert (report.recorded, report.already, report.refused) == (expected.recorded, expected.already,
-                                                                 expected.refused)
+    assert len(expected[3]) > 5 and expected[0] > len(decisions) // 2 - before and expected[1] >= before // 2
+    assert found == expected
     for stream in held.streams():
         assert [f["id"] for f in tight.stream_facts(stream)] == [f["id"] for f in held.stream_facts(stream)]
     held.close()

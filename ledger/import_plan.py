@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from ledger.aggregate import Subject
-from ledger.decisions import Decision
 from ledger.seen_ids import IdTable, fingerprint
 from ledger.subjects import SUBJECTS
 
@@ -39,20 +38,19 @@ class ParsedLines:
     def __len__(self) -> int:
         return len(self.offsets)
 
-    def add(self, number: int, decision: Decision, offset: int) -> None:
-        """Note a parsed line (of line `number`) whose record is at `offset`."""
-        kind = next(k for k in SUBJECTS if k in decision)
-        subject = (kind, decision[kind])
+    def add(self, number: int, d_id: str, kind: str, key: str, dtype: str, offset: int) -> None:
+        """Note parsed line `number` (decision `d_id` of type `dtype` on `kind` `key`), whose record is at `offset`."""
+        subject = (kind, key)
         stream = self._numbers.get(subject)
         if stream is None:
             stream = self._numbers[subject] = len(self.subjects)
             self.subjects.append(subject)
         self.offsets.append(offset)
         self.streams.append(stream)
-        if REGISTERING.get(decision["type"]) == kind:
-            self.registers.append((stream, number, decision["id"]))
+        if REGISTERING.get(dtype) == kind:
+            self.registers.append((stream, number, d_id))
         if not self.repeated_id:
-            print_ = fingerprint(decision["id"])
+            print_ = fingerprint(d_id)
             if self._ids.candidates(print_):
                 self.repeated_id = True
             else:

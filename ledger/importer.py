@@ -19,11 +19,12 @@ from eventsourcing.persistence import IntegrityError, InterfaceError, InternalEr
 
 from ledger.aggregate import Subject
 from ledger.characters import describe, find_unsafe
-from ledger.decisions import MAX_TEXT, Decision, content_hash, parse, with_id
+from ledger.decisions import MAX_TEXT, Decision
 from ledger.errors import ConcurrencyError, InvalidDecision, LedgerError, RuleViolation, StorageError
 from ledger.fastpaths import PendingEvent
 from ledger.import_plan import ParsedLines, plan
 from ledger.jsonlines import Line
+from ledger.line_parsing import Refused, parsed_lines
 from ledger.references import check_references
 from ledger.seen_ids import IdTable, fingerprint
 from ledger.spill import Spill, SpillDir
@@ -100,16 +101,11 @@ class Importer:
         parsed = spills.spill("parsed")
         kept = ParsedLines()
         self._parse_errors: list[str] = []
-        for number, raw in lines:
-            try:
-                if isinstance(raw, InvalidDecision):
-                    raise raw
-                decision = with_id(parse(raw), self.app.content_hasher)
-                chash = content_hash(decision, self.app.content_hasher)
-            except InvalidDecision as e:
-                self._parse_errors.append(e.at_line(number).message)
-                continue
-            kept.add(number, decision, parsed.append(pickle.dumps((number, decision, chash), pickle.HIGHEST_PROTOCOL)))
+        for line in parsed_lines(lines, self.app.content_hasher):
+            if isinstance(line, Refused):
+                self._parse_errors.append(line.message)
+            else:
+                kept.add(line.number, line.decision_id, line.kind, line.key, line.type, parsed.append(line.record))
         kept.done()
         ours = bytearray()  # by line number: written by an earlier attempt of this run
         for attempt in range(ATTEMPTS):

@@ -33,7 +33,7 @@ class ParsedLines:
     registers: list[tuple[int, int, str]] = field(default_factory=list)  # stream number, line, decision id
     repeated_id: bool = False
     _numbers: dict[tuple[str, str], int] = field(default_factory=dict)
-    _ids: IdTable = field(default_factory=IdTable)
+    _ids: IdTable = field(default_factory=lambda: IdTable(values=False))
 
     def __len__(self) -> int:
         return len(self.offsets)
@@ -59,7 +59,7 @@ class ParsedLines:
     def done(self) -> None:
         """Let go of what only reading needed."""
         self._numbers.clear()
-        self._ids = IdTable()
+        self._ids = IdTable(values=False)
 
 
 @dataclass

@@ -9,7 +9,6 @@ from __future__ import annotations
 import heapq
 import pickle
 import time
-from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -140,12 +139,11 @@ class Importer:
         work = Workspace(self.app.load_subject, self.app.id_of, spills.spill("events"))
         work.registered = order.registered
         errors: list[tuple[int, str]] = []
-        written: list[tuple[array[int], array[int]]] = []  # by group: line numbers and offsets of its events
+        starts: list[int] = []  # by group: where its events begin in the events spill (each group's follow on)
         already = 0
         _stage(progress, "checking", len(kept))
         for group in order.groups:
-            numbers, offsets = array("Q"), array("Q")
-            written.append((numbers, offsets))
+            starts.append(work.spill.end)
             for chunk in _chunks(parsed, kept.offsets, group, BATCH):
                 known = self.app.decision_hashes([d["id"] for _, d, _ in chunk])
                 for number, decision, chash in chunk:
@@ -171,8 +169,6 @@ class Importer:
                     offset = work.add(decision, chash, self.actor, override, number)
                     if seen is not None:
                         seen.add(print_, offset)
-                    numbers.append(number)
-                    offsets.append(offset)
         errors.sort(key=lambda error: error[0])
         report.errors = self._parse_errors + [message for _, message in errors]
         report.refused = len(report.errors)
@@ -180,8 +176,10 @@ class Importer:
         if dry_run or (report.errors and not skip_invalid):
             report.recorded = len(work) if dry_run else 0
             return report
-        in_line_order = heapq.merge(*(zip(numbers, offsets) for numbers, offsets in written))
-        self._write(work, (offset for _, offset in in_line_order), ours, report, progress)
+        ends = [*starts[1:], work.spill.end]
+        in_line_order = heapq.merge(*(pending_events(work.spill, start, end) for start, end in zip(starts, ends)),
+                                    key=lambda numbered: numbered[0])
+        self._write(work, in_line_order, ours, report, progress)
         return report
 
     def _check_rules(self, decision: Decision, work: Workspace) -> str | None:
@@ -198,12 +196,12 @@ class Importer:
             return reason
         return None
 
-    def _write(self, work: Workspace, offsets: Iterable[int], ours: bytearray, report: ImportReport,
-               progress: Callable[[int], None] | None) -> None:
+    def _write(self, work: Workspace, events: Iterable[tuple[int, PendingEvent]], ours: bytearray,
+               report: ImportReport, progress: Callable[[int], None] | None) -> None:
         _stage(progress, "recording", len(work))
         batch: list[PendingEvent] = []
         numbers: list[int] = []
-        for number, event in pending_events(work.spill, offsets):
+        for number, event in events:
             batch.append(event)
             numbers.append(number)
             if len(batch) == BATCH:

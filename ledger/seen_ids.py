@@ -17,11 +17,12 @@ def fingerprint(d_id: str) -> int:
 
 
 class IdTable:
-    """Decision id fingerprints → numbers, growing as needed (at most half full)."""
+    """Decision id fingerprints → numbers, growing as needed."""
 
-    def __init__(self) -> None:
+    def __init__(self, values: bool = True) -> None:
+        """With `values` False, only fingerprints are kept (and `candidates` gives 0 for each)."""
         self._keys = array("Q", bytes(8 * _START))
-        self._values = array("Q", bytes(8 * _START))
+        self._values = array("Q", bytes(8 * _START)) if values else None
         self._used = 0
 
     def candidates(self, print_: int) -> list[int]:
@@ -31,28 +32,31 @@ class IdTable:
         found = []
         while (key := keys[slot]) != 0:
             if key == print_:
-                found.append(self._values[slot])
+                found.append(self._values[slot] if self._values is not None else 0)
             slot = (slot + 1) & mask
         return found
 
     def add(self, print_: int, value: int) -> None:
         """Store `value` under fingerprint `print_`."""
-        if 2 * (self._used + 1) > len(self._keys):
+        if 4 * (self._used + 1) > 3 * len(self._keys):  # at most three quarters full
             self._grow()
         self._put(self._keys, self._values, print_, value)
         self._used += 1
 
-    def _put(self, keys: array[int], values: array[int], print_: int, value: int) -> None:
+    def _put(self, keys: array[int], values: array[int] | None, print_: int, value: int) -> None:
         mask = len(keys) - 1
         slot = print_ & mask
         while keys[slot] != 0:
             slot = (slot + 1) & mask
-        keys[slot], values[slot] = print_, value
+        keys[slot] = print_
+        if values is not None:
+            values[slot] = value
 
     def _grow(self) -> None:
         size = 2 * len(self._keys)
-        keys, values = array("Q", bytes(8 * size)), array("Q", bytes(8 * size))
-        for key, value in zip(self._keys, self._values):
+        keys = array("Q", bytes(8 * size))
+        values = array("Q", bytes(8 * size)) if self._values is not None else None
+        for slot, key in enumerate(self._keys):
             if key:
-                self._put(keys, values, key, value)
+                self._put(keys, values, key, self._values[slot] if self._values is not None else 0)
         self._keys, self._values = keys, values

@@ -53,13 +53,26 @@ class Spill:
         (size,) = _HEADER.unpack(os.pread(self._fd, _HEADER.size, offset))
         return self._open(os.pread(self._fd, size, offset + _HEADER.size))
 
+    @property
+    def end(self) -> int:
+        """The offset the next record will have."""
+        return self._end
+
     def __iter__(self) -> Iterator[bytes]:
         """Every record, in the order written."""
+        return self.records()
+
+    def records(self, start: int = 0, end: int | None = None) -> Iterator[bytes]:
+        """The records from offset `start` (one `append` gave) up to offset `end` (or the end), in order."""
         self._flush()
+        end = self._end if end is None else end
         with open(self.path, "rb") as f:
-            while header := f.read(_HEADER.size):
-                (size,) = _HEADER.unpack(header)
+            f.seek(start)
+            at = start
+            while at < end:
+                (size,) = _HEADER.unpack(f.read(_HEADER.size))
                 yield self._open(f.read(size))
+                at += _HEADER.size + size
 
     def close(self) -> None:
         """Close the file (the directory removes it)."""

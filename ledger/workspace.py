@@ -14,7 +14,7 @@ from __future__ import annotations
 import pickle
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any, overload
 from uuid import UUID
@@ -104,7 +104,8 @@ class Workspace:
     def _stream(self, cls: type[Subject], key: str, agg_id: UUID | None = None) -> Stream | None:
         agg_id = self._id_of(cls, key) if agg_id is None else agg_id
         if agg_id not in self._streams:
-            found = self._load(agg_id)
+            registered_here = self.registered is not None and agg_id in self.registered  # so not in the ledger
+            found = None if registered_here else self._load(agg_id)
             stream = None if found is None else Stream(cls, key, agg_id, found.version, True, list(found.facts))
             self._streams[agg_id] = stream
             if stream is not None:
@@ -195,10 +196,10 @@ class Workspace:
             self._held_facts -= count
 
 
-def pending_events(spill: Spill, offsets: Iterable[int] | None = None) -> Iterator[tuple[int, PendingEvent]]:
-    """(line number, event to write) for each record of a workspace's spill: those at `offsets`, or all in the
+def pending_events(spill: Spill, start: int = 0, end: int | None = None) -> Iterator[tuple[int, PendingEvent]]:
+    """(line number, event to write) for each record of a workspace's spill (from offset `start` to `end`), in the
     order added."""
-    for data in spill if offsets is None else map(spill.read, offsets):
+    for data in spill.records(start, end):
         number, oid, version, topic, state, d_id, chash, stream, dtype, _ = pickle.loads(data)
         agg_id = UUID(bytes=oid)
         yield number, PendingEvent(agg_id, version, topic, state, (d_id, chash, stream, dtype, agg_id, version))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError, InterfaceError, InternalError, OperationalError
+from eventsourcing.persistence import IntegrityError, InterfaceError, InternalError, Mapper, OperationalError
 
 from ledger.aggregate import Subject
 from ledger.characters import describe, find_unsafe
@@ -40,6 +40,7 @@ class Ledger(Protocol):
     """What an import needs of the ledger it records into."""
 
     database: Database
+    mapper: Mapper[UUID]
 
     def decision_hashes(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]: ...
     def content_hasher(self, data: bytes) -> str: ...
@@ -136,7 +137,7 @@ class Importer:
                      self.app.decision_hashes)
         # ids accepted so far in this file → the offset of their record in the events spill (when ids repeat)
         seen = IdTable() if kept.repeated_id else None
-        work = Workspace(self.app.load_subject, self.app.id_of, spills.spill("events"))
+        work = Workspace(self.app.load_subject, self.app.id_of, spills.spill("events"), self.app.mapper.transcoder)
         work.registered = order.registered
         errors: list[tuple[int, str]] = []
         starts: list[int] = []  # by group: where its events begin in the events spill (each group's follow on)

@@ -19,13 +19,14 @@ from datetime import UTC, datetime
 from typing import Any, overload
 from uuid import UUID
 
+from eventsourcing.persistence import Transcoder
 from eventsourcing.utils import get_topic
 
 from ledger.aggregate import Subject
 from ledger.cadre import Cadre
 from ledger.decisions import Decision
 from ledger.facts import Fact
-from ledger.fastpaths import PendingEvent, fact_of, stored_state
+from ledger.fastpaths import PendingEvent, fact_of, stored_state, untimed_state
 from ledger.post import LeadershipPost
 from ledger.spill import Spill
 from ledger.subjects import CREATED, subject_class
@@ -76,8 +77,8 @@ class Workspace:
     """Streams loaded from the ledger plus what this import has added, for lookups and checks."""
 
     def __init__(self, load: Callable[[UUID], Subject | None], id_of: Callable[[type[Subject], str], UUID],
-                 spill: Spill, cached_facts: int | None = None) -> None:
-        self._load, self._id_of, self.spill = load, id_of, spill
+                 spill: Spill, transcoder: Transcoder, cached_facts: int | None = None) -> None:
+        self._load, self._id_of, self.spill, self.transcoder = load, id_of, spill, transcoder
         self._budget = CACHED_FACTS if cached_facts is None else cached_facts
         self._streams: dict[UUID, Stream | None] = {}
         self._held: OrderedDict[UUID, int] = OrderedDict()  # streams whose facts are in memory → how many
@@ -123,7 +124,7 @@ class Workspace:
                 found = self._load(stream.id)
                 facts = list(found.facts) if found is not None else []
             for offset in stream.added:
-                facts.append(_fact_of_record(self.spill.read(offset), stream))
+                facts.append(self._fact_of_record(self.spill.read(offset), stream))
             stream.facts = facts
         self._hold(stream)
         return stream.facts
@@ -166,8 +167,10 @@ class Workspace:
         event_class = CREATED[cls] if first else cls.events_by_type[decision["type"]]
         state = stored_state(decision, event_class, cls, key, actor, override_reason, first)
         stream.version += 1
-        record = (number, stream.id.bytes, stream.version, get_topic(event_class), state, decision["id"],
-                  content_hash, cls.stream(key), decision["type"], event_class.decision_type)
+        untimed = untimed_state(self.transcoder, state)
+        record = (number, stream.id.bytes, stream.version, get_topic(event_class),
+                  state if untimed is None else untimed, state["timestamp"], decision["id"], content_hash,
+                  cls.stream(key), decision["type"], event_class.decision_type)
         offset = self.spill.append(pickle.dumps(record, pickle.HIGHEST_PROTOCOL))
         stream.added.append(offset)
         fact = fact_of(state, event_class.decision_type, stream.version, cls.subject_key, key)
@@ -181,7 +184,12 @@ class Workspace:
     def recorded(self, offset: int) -> tuple[str, str]:
         """The decision id and content hash of the record at `offset`."""
         record = pickle.loads(self.spill.read(offset))
-        return record[5], record[6]
+        return record[6], record[7]
+
+    def _fact_of_record(self, data: bytes, stream: Stream) -> Fact:
+        _, _, version, _, body, moment, *_, decision_type = pickle.loads(data)
+        state = {**self.transcoder.decode(body), "timestamp": moment} if isinstance(body, bytes) else body
+        return fact_of(state, decision_type, version, stream.cls.subject_key, stream.key)
 
     def _hold(self, stream: Stream) -> None:
         """Count the stream's facts as held (most recently used), letting go of the least recent over budget."""
@@ -200,11 +208,10 @@ def pending_events(spill: Spill, start: int = 0, end: int | None = None) -> Iter
     """(line number, event to write) for each record of a workspace's spill (from offset `start` to `end`), in the
     order added."""
     for data in spill.records(start, end):
-        number, oid, version, topic, state, d_id, chash, stream, dtype, _ = pickle.loads(data)
+        number, oid, version, topic, body, moment, d_id, chash, stream, dtype, _ = pickle.loads(data)
         agg_id = UUID(bytes=oid)
-        yield number, PendingEvent(agg_id, version, topic, state, (d_id, chash, stream, dtype, agg_id, version))
-
-
-def _fact_of_record(data: bytes, stream: Stream) -> Fact:
-    _, _, version, _, state, *_, decision_type = pickle.loads(data)
-    return fact_of(state, decision_type, version, stream.cls.subject_key, stream.key)
+        index = (d_id, chash, stream, dtype, agg_id, version)
+        if isinstance(body, bytes):
+            yield number, PendingEvent(agg_id, version, topic, {"timestamp": moment}, index, body)
+        else:
+            yield number, PendingEvent(agg_id, version, topic, body, index)

@@ -13,14 +13,15 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from uuid import UUID
 
 from ledger.aggregate import Subject
-from ledger.seen_ids import IdTable, fingerprint
 from ledger.subjects import SUBJECTS
 
 GROUP_LINES = 40_000
 REGISTERING = {"register": "cadre", "post-register": "post"}
+_BUCKETS = 256  # repeated ids are looked for a bucket of hashes at a time (each sorted on its own)
 
 
 @dataclass
@@ -31,9 +32,9 @@ class ParsedLines:
     streams: array[int] = field(default_factory=lambda: array("I"))
     subjects: list[tuple[str, str]] = field(default_factory=list)  # (kind, key) by stream number
     registers: list[tuple[int, int, str]] = field(default_factory=list)  # stream number, line, decision id
-    repeated_id: bool = False
+    repeated_id: bool = False  # whether two lines may have the same decision id (known once reading is done)
     _numbers: dict[tuple[str, str], int] = field(default_factory=dict)
-    _ids: IdTable = field(default_factory=lambda: IdTable(values=False))
+    _prints: array[int] = field(default_factory=lambda: array("q"))  # each line's id hashed
 
     def __len__(self) -> int:
         return len(self.offsets)
@@ -49,17 +50,18 @@ class ParsedLines:
         self.streams.append(stream)
         if REGISTERING.get(dtype) == kind:
             self.registers.append((stream, number, d_id))
-        if not self.repeated_id:
-            print_ = fingerprint(d_id)
-            if self._ids.candidates(print_):
-                self.repeated_id = True
-            else:
-                self._ids.add(print_, 1)
+        self._prints.append(hash(d_id))
 
     def done(self) -> None:
-        """Let go of what only reading needed."""
+        """Find whether ids repeat (or their 64-bit hashes do), and let go of what only reading needed."""
         self._numbers.clear()
-        self._ids = IdTable(values=False)
+        buckets = [array("q") for _ in range(_BUCKETS)]
+        for print_ in self._prints:
+            buckets[print_ % _BUCKETS].append(print_)
+        self._prints = array("q")
+        while buckets and not self.repeated_id:
+            ordered = sorted(buckets.pop())
+            self.repeated_id = any(a == b for a, b in pairwise(ordered))
 
 
 @dataclass

@@ -151,3 +151,20 @@ def test_a_repeated_id_in_one_file_counts_as_already_recorded_or_is_refused(tmp_
                              "different content; give the new decision its own id, or record a correction "
                              "(variation, retraction)")]
     app.close()
+
+
+def test_a_file_repeating_an_id_across_subjects_is_checked_line_by_line(tmp_path, monkeypatch):
+    decisions = copy.deepcopy(PROVINCE)
+    later = next(d for d in decisions[400:] if d.get("cadre") and d["cadre"] != decisions[60].get("cadre"))
+    decisions.insert(60, {**decisions[60], "id": later["id"]})  # the later line is refused, not this one
+    alone = CadreLedger(str(tmp_path / "alone.db"))
+    expected = outcome(alone, alone.import_lines(lines(decisions), "clerk", skip_invalid=True))
+    monkeypatch.setattr(ledger.import_plan, "GROUP_LINES", 40)
+    grouped = CadreLedger(str(tmp_path / "grouped.db"))
+
+    found = outcome(grouped, grouped.import_lines(lines(decisions), "clerk", skip_invalid=True))
+
+    assert any(f"id: {later['id']} is already recorded with different content" in e for e in expected[3])
+    assert found == expected
+    alone.close()
+    grouped.close()

@@ -152,7 +152,7 @@ class Importer:
                         progress(1)
                     d_id = decision["id"]
                     print_ = fingerprint(d_id) if seen is not None else 0
-                    previous = known.get(d_id, (None,))[0] or (seen and _seen(work, seen, print_, d_id))
+                    previous = known.get(d_id, (None,))[0] or (_seen(work, seen, print_, d_id) if seen else None)
                     if previous is not None:
                         if previous != chash:
                             errors.append((number, _different_content(number, d_id)))

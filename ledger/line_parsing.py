@@ -1,9 +1,9 @@
-"""Parsing an import's lines into decisions with their ids and content hashes, on every core for a large file.
+"""Parsing an import's lines into decisions with their ids and content hashes, in worker processes when asked.
 
-Each line is parsed on its own (types, fields, the derived id, the content hash), so a file of more than one
-chunk is parsed by worker processes, a few chunks at a time, and the results come back in line order. Each
-parsed line comes as its record (pickled, for the import's spill) with what planning needs of it; a refused
-line, as its message.
+Each line is parsed on its own (types, fields, the derived id, the content hash), so with WORKERS set a file of
+more than one chunk is parsed by worker processes, a few chunks at a time, and the results come back in line
+order. Each parsed line comes as its record (pickled, for the import's spill) with what planning needs of it; a
+refused line, as its message.
 """
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ from ledger.errors import InvalidDecision
 from ledger.subjects import SUBJECTS
 
 CHUNK = 2000
+WORKERS = 0  # worker processes for a file of more than one chunk; 0: parse in the process itself (on 2 cores
+# shared with other work, two workers measured slower than none: each line is pickled there and back)
 IN_FLIGHT = 4  # chunks given to the workers ahead of the one being taken back
 Hasher = Callable[[bytes], str]
 
@@ -44,11 +46,11 @@ class Refused(NamedTuple):
 
 
 def parsed_lines(lines: Iterable[tuple[int, Any]], hasher: Hasher) -> Iterator[Parsed | Refused]:
-    """Each line parsed or refused, in line order; in worker processes when there is more than a chunk."""
+    """Each line parsed or refused, in line order; in worker processes (WORKERS) when there is more than a chunk."""
     source = iter(lines)
     first = _plain(list(islice(source, CHUNK)))
-    workers = min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-    if len(first) < CHUNK or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    workers = min(WORKERS, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    if len(first) < CHUNK or workers < 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield from parse_chunk(first, hasher)
         for chunk in _chunks(source):
             yield from parse_chunk(chunk, hasher)

@@ -31,6 +31,7 @@ def test_worker_processes_parse_a_file_as_one_process_does(tmp_path, monkeypatch
     alone = CadreLedger(str(tmp_path / "alone.db"))
     expected = alone.import_lines(read_jsonl(rows), "clerk", skip_invalid=True)
     monkeypatch.setattr(ledger.line_parsing, "CHUNK", 16)
+    monkeypatch.setattr(ledger.line_parsing, "WORKERS", 2)
     workers = CadreLedger(str(tmp_path / "workers.db"))
 
     report = workers.import_lines(read_jsonl(rows), "clerk", skip_invalid=True)

@@ -1,9 +1,10 @@
 """Spill files: what an import keeps on disk instead of in memory, encrypted under a key held only in memory.
 
 A `SpillDir` is a private temporary directory (mode 0700) removed when closed, also on error. Each `Spill`
-in it is an append-only file of records, gathered in blocks of about BLOCK bytes each sealed with AES-256-GCM
-under a random key made for that file (never written anywhere), so that nothing of the input is on disk in
-clear; a record is read back by the offset `append` gave, or records in order from one offset to another.
+in it is an append-only file of records, unlinked as soon as it is opened (so that a killed process leaves
+nothing), gathered in blocks of about BLOCK bytes each sealed with AES-256-GCM under a random key made for
+that file (never written anywhere), so that nothing of the input is on disk in clear; a record is read back
+by the offset `append` gave, or records in order from one offset to another.
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ class Spill:
         self._aead = AESGCM(AESGCM.generate_key(bit_length=256))
         self._file = open(path, "w+b")  # noqa: SIM115 - closed by close()
         self._fd = self._file.fileno()
+        os.unlink(path)  # read and written through the open file alone: nothing is left if the process is killed
         self._starts = array("Q")  # by block: the offset of its first record
         self._places = array("Q")  # by block: where its sealed bytes are in the file
         self._sizes = array("Q")  # by block: how many sealed bytes

@@ -6,7 +6,6 @@ import copy
 import os
 import random
 import stat
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -42,10 +41,10 @@ def spilled(monkeypatch) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     close = SpillDir.close
 
     def keep(self: SpillDir) -> None:
+        assert not os.listdir(self.path)  # each file is unlinked once opened
         for spill in self._spills:
             spill._file.flush()
-        for name in os.listdir(self.path):
-            seen["files"][name] = Path(self.path, name).read_bytes()
+            seen["files"][os.path.basename(spill.path)] = os.pread(spill._fd, spill._file_end, 0)
         seen["dirs"].append((self.path, stat.S_IMODE(os.stat(self.path).st_mode)))
         close(self)
 

@@ -267,13 +267,18 @@ def _check_consistency(d: Decision) -> None:
         raise InvalidDecision("working_days", "must be at least 1")
 
 
+_AS_IS = frozenset({str, int, bool, float, type(None)})  # exactly these types (not subclasses) stay as they are
+
+
 def _canonical(value: Any) -> bytes:
     return msgpack.packb(_plain(value), use_bin_type=True)
 
 
 def _plain(value: Any) -> Any:
+    if type(value) in _AS_IS:
+        return value
     if isinstance(value, dict):
-        return [[k, _plain(v)] for k, v in sorted(value.items())]
+        return [[k, v if type(v) in _AS_IS else _plain(v)] for k, v in sorted(value.items())]
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if isinstance(value, (date, Decimal)):

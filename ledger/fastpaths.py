@@ -20,7 +20,7 @@ from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.domain import Snapshot
-from eventsourcing.persistence import IntegrityError, Mapper, OperationalError, StoredEvent
+from eventsourcing.persistence import IntegrityError, Mapper, OperationalError, StoredEvent, Transcoder
 from eventsourcing.utils import TopicError, get_topic, resolve_topic
 
 from ledger.aggregate import Subject
@@ -40,13 +40,15 @@ UNREADABLE = (TopicError, ValueError, TypeError, KeyError, AttributeError, Index
 
 @dataclass
 class PendingEvent:
-    """An event to write: identity, topic, the state dict to encode, and its decision-index row."""
+    """An event to write: identity, topic, the state dict to encode, and its decision-index row; or, with
+    `untimed`, the state's bytes without its timestamp (`state` then holds the timestamp alone)."""
 
     originator_id: UUID
     version: int
     topic: str
     state: dict[str, Any]
     index: tuple[Any, ...]
+    untimed: bytes | None = None
 
 
 @cache
@@ -70,14 +72,32 @@ def stored_state(decision: dict[str, Any], event_cls: type[Decided], subject: ty
     return state
 
 
+def untimed_state(transcoder: Transcoder, state: dict[str, Any]) -> bytes | None:
+    """The transcoder's bytes of `state` without its timestamp, which `encode` completes with the time of
+    writing (the same bytes as encoding the whole state, the timestamp being its last key in sorted order);
+    None for a state with a key after "timestamp"."""
+    untimed = {k: v for k, v in state.items() if k != "timestamp"}
+    if any(k > "timestamp" for k in untimed):
+        return None
+    return transcoder.encode(untimed)
+
+
 def encode(mapper: Mapper[UUID], pending: Sequence[PendingEvent], now: datetime | None = None) -> list[StoredEvent]:
     """Stored events for pending ones, recorded at `now` (when given): transcoded, compressed and encrypted as
     the mapper does."""
     stored = []
+    tails: dict[datetime, bytes] = {}
     for p in pending:
         if now is not None:
             p.state["timestamp"] = now
-        state = mapper.transcoder.encode(p.state)
+        if p.untimed is not None:
+            moment = p.state["timestamp"]
+            tail = tails.get(moment)
+            if tail is None:
+                tail = tails[moment] = mapper.transcoder.encode({"timestamp": moment})[1:]  # after a 1-entry map
+            state = _timed(p.untimed, tail)
+        else:
+            state = mapper.transcoder.encode(p.state)
         if mapper.compressor:
             state = mapper.compressor.compress(state)
         if mapper.cipher:
@@ -85,6 +105,20 @@ def encode(mapper: Mapper[UUID], pending: Sequence[PendingEvent], now: datetime 
         stored.append(StoredEvent(originator_id=p.originator_id, originator_version=p.version, topic=p.topic,
                                   state=state))
     return stored
+
+
+def _timed(untimed: bytes, tail: bytes) -> bytes:
+    """The bytes of a map encoded without its last entry, with that entry (`tail`) added."""
+    first = untimed[0]
+    if 0x80 <= first <= 0x8F:
+        count, size = first & 0x0F, 1
+    else:
+        size = 3 if first == 0xDE else 5
+        count = int.from_bytes(untimed[1:size], "big")
+    count += 1
+    header = (bytes([0x80 | count]) if count <= 0x0F else
+              b"\xde" + count.to_bytes(2, "big") if count <= 0xFFFF else b"\xdf" + count.to_bytes(4, "big"))
+    return header + untimed[size:] + tail
 
 
 # --- reading ------------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ MAX_DEPTH = 8
 INT64 = (-(2**63), 2**63 - 1)
 _BOM = "\ufeff"
 _JSON_SPACE = " \t\r\n"
+_SCALARS = frozenset({str, int, bool, float, type(None)})
 
 
 class _Refused:
@@ -123,6 +124,8 @@ def _first_refused(value: Any) -> InvalidDecision | None:
         problem = _problem(value, 1)
         return None if problem is None else InvalidDecision(LINE, problem)
     for key, item in value.items():
+        if type(item) in _SCALARS:  # what the parser made of a plain string, integer, boolean or null
+            continue
         problem = _problem(item, 2)
         if problem is not None:
             return InvalidDecision(field_label(key), problem)

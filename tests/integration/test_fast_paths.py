@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 import copy
 import shutil
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 import pytest
 
@@ -14,10 +16,11 @@ from ledger.app import CadreLedger
 from ledger.cadre import Cadre
 from ledger.decisions import parse, with_id
 from ledger.examples import EXAMPLES
-from ledger.fastpaths import decode_state, encode, event_class, fact_of
+from ledger.fastpaths import PendingEvent, decode_state, encode, event_class, fact_of, untimed_state
 from ledger.replay import replay_streams
+from ledger.spill import SpillDir
 from ledger.storage.transcoder import to_jsonable
-from ledger.workspace import Workspace
+from ledger.workspace import Workspace, pending_events
 from projections.feed import envelopes
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -38,7 +41,9 @@ def test_the_import_path_writes_the_bytes_the_library_would_write(tmp_path, monk
         monkeypatch.setenv("CADRE_LEDGER_CIPHER_KEY", KEY)
     app = CadreLedger(str(tmp_path / "ledger.db"))
     decisions = [with_id(parse(copy.deepcopy(e))) for e in EXAMPLES if e.get("cadre") == "HB-000124"]
-    work = Workspace(lambda _id: None, app.id_of)  # keyed ids on the encrypted ledger
+    spills = SpillDir()
+    # keyed ids on the encrypted ledger; states encoded without their timestamp, completed at writing
+    work = Workspace(lambda _id: None, app.id_of, spills.spill("events"), app.mapper.transcoder)
     for d in decisions:
         work.add(d, "hash", "clerk", None)
     cadre = Cadre.open(decisions[0], "clerk", agg_id=app.id_of(Cadre, "HB-000124"))
@@ -46,7 +51,8 @@ def test_the_import_path_writes_the_bytes_the_library_would_write(tmp_path, monk
     for d in decisions[1:]:
         cadre.record(d, "clerk")
 
-    ours = encode(app.mapper, work.pending)
+    ours = encode(app.mapper, [event for _, event in pending_events(work.spill)])
+    spills.close()
 
     for stored, event in zip(ours, cadre.pending_events, strict=True):
         object.__setattr__(event, "timestamp", app.mapper.to_domain_event(stored).timestamp)
@@ -138,4 +144,19 @@ def test_a_state_written_at_the_current_version_is_not_upcast_again(tmp_path, co
 
     assert app.mapper.transcoder.decode(note.state)["class_version"] == 2
     assert "class_version" not in state and "citation_text" not in state["details"]
+    app.close()
+
+
+@pytest.mark.parametrize("keys", [3, 15, 16, 40], ids=["small", "fixmap-full", "map16", "larger"])
+def test_a_state_encoded_without_its_timestamp_is_completed_to_the_bytes_of_the_whole_state(tmp_path, keys):
+    app = CadreLedger(str(tmp_path / "ledger.db"))
+    moment = datetime(2026, 3, 1, 9, 30, 0, 250, tzinfo=UTC)
+    state = {f"field_{n:02d}": n for n in range(keys - 1)} | {"on": date(2026, 3, 1), "timestamp": moment}
+    untimed = untimed_state(app.mapper.transcoder, state)
+    pending = PendingEvent(uuid4(), 1, "ledger.cadre:Cadre.Commended", {"timestamp": moment}, (), untimed)
+
+    (stored,) = encode(app.mapper, [pending])
+
+    assert untimed is not None and stored.state == app.mapper.transcoder.encode(state)
+    assert untimed_state(app.mapper.transcoder, {"zone": 1, "timestamp": moment}) is None
     app.close()

@@ -22,6 +22,7 @@ from ledger.subjects import SUBJECTS
 GROUP_LINES = 40_000
 REGISTERING = {"register": "cadre", "post-register": "post"}
 _BUCKETS = 256  # repeated ids are looked for a bucket of hashes at a time (each sorted on its own)
+_FEW = 65_536  # up to this many lines, in one set
 
 
 @dataclass
@@ -55,6 +56,10 @@ class ParsedLines:
     def done(self) -> None:
         """Find whether ids repeat (or their 64-bit hashes do), and let go of what only reading needed."""
         self._numbers.clear()
+        if len(self._prints) <= _FEW:
+            self.repeated_id = len(set(self._prints)) != len(self._prints)
+            self._prints = array("q")
+            return
         buckets = [array("q") for _ in range(_BUCKETS)]
         for print_ in self._prints:
             buckets[print_ % _BUCKETS].append(print_)

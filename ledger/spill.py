@@ -1,7 +1,8 @@
 """Spill files: what an import keeps on disk instead of in memory, encrypted under a key held only in memory.
 
 A `SpillDir` is a private temporary directory (mode 0700) removed when closed, also on error. Each `Spill`
-in it is an append-only file of records, unlinked as soon as it is opened (so that a killed process leaves
+in it is an append-only file of records (made when its first block is full: a small import never touches
+the disk), unlinked as soon as it is opened (so that a killed process leaves
 nothing), gathered in blocks of about BLOCK bytes each sealed with AES-256-GCM under a random key made for
 that file (never written anywhere), so that nothing of the input is on disk in clear; a record is read back
 by the offset `append` gave, or records in order from one offset to another.
@@ -14,8 +15,9 @@ import struct
 import tempfile
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import TracebackType
+from typing import BinaryIO
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -27,12 +29,12 @@ _NONCE = 12
 class Spill:
     """One append-only file of records, encrypted a block at a time."""
 
-    def __init__(self, path: str) -> None:
-        self.path = path
+    def __init__(self, path: Callable[[], str]) -> None:
+        self._path = path
+        self.path: str | None = None  # the file's name, once it is made (it is unlinked at once)
         self._aead = AESGCM(AESGCM.generate_key(bit_length=256))
-        self._file = open(path, "w+b")  # noqa: SIM115 - closed by close()
-        self._fd = self._file.fileno()
-        os.unlink(path)  # read and written through the open file alone: nothing is left if the process is killed
+        self._file: BinaryIO | None = None
+        self._fd = -1
         self._starts = array("Q")  # by block: the offset of its first record
         self._places = array("Q")  # by block: where its sealed bytes are in the file
         self._sizes = array("Q")  # by block: how many sealed bytes
@@ -76,8 +78,11 @@ class Spill:
 
     def records(self, start: int = 0, end: int | None = None) -> Iterator[bytes]:
         """The records from offset `start` (one `append` gave) up to offset `end` (or the end), in order."""
-        self._seal()
         end = self.end if end is None else end
+        if not self._starts:  # all of it still in memory
+            yield from _records(bytes(self._buffer[start:end]))
+            return
+        self._seal()
         block = bisect_right(self._starts, start) - 1
         offset = start
         while offset < end:
@@ -92,12 +97,18 @@ class Spill:
 
     def close(self) -> None:
         """Close the file (the directory removes it)."""
-        self._file.close()
+        if self._file is not None:
+            self._file.close()
 
     def _seal(self) -> None:
         """Encrypt the records in memory as one block and write it."""
         if not self._buffer:
             return
+        if self._file is None:
+            self.path = path = self._path()
+            self._file = open(path, "w+b")  # noqa: SIM115 - closed by close()
+            self._fd = self._file.fileno()
+            os.unlink(path)  # read and written through the open file alone: nothing is left if the process is killed
         nonce = (len(self._starts) + 1).to_bytes(_NONCE, "big")  # unique under this file's own key
         sealed = nonce + self._aead.encrypt(nonce, bytes(self._buffer), None)
         self._file.write(sealed)
@@ -124,16 +135,33 @@ def _length(data: bytes | bytearray, at: int) -> int:
     return int(_LENGTH.unpack_from(data, at)[0])
 
 
+def _records(plain: bytes) -> Iterator[bytes]:
+    """The records of a stretch of clear bytes, in order."""
+    at = 0
+    while at < len(plain):
+        size = _length(plain, at)
+        yield plain[at + _LENGTH.size:at + _LENGTH.size + size]
+        at += _LENGTH.size + size
+
+
 class SpillDir:
     """A private temporary directory of spill files, removed with them on `close` (or leaving a `with`)."""
 
     def __init__(self) -> None:
-        self.path = tempfile.mkdtemp(prefix="cadre-ledger-import-")
+        self._path: str | None = None  # made when a spill first writes to disk
         self._spills: list[Spill] = []
+
+    @property
+    def path(self) -> str:
+        """The directory, made on first use."""
+        if self._path is None:
+            self._path = tempfile.mkdtemp(prefix="cadre-ledger-import-")
+        return self._path
 
     def spill(self, name: str) -> Spill:
         """A new, empty spill file in the directory."""
-        made = Spill(os.path.join(self.path, f"{name}-{len(self._spills)}"))
+        number = len(self._spills)
+        made = Spill(lambda: os.path.join(self.path, f"{name}-{number}"))
         self._spills.append(made)
         return made
 
@@ -142,7 +170,8 @@ class SpillDir:
         for spill in self._spills:
             spill.close()
         self._spills.clear()
-        shutil.rmtree(self.path, ignore_errors=True)
+        if self._path is not None:
+            shutil.rmtree(self._path, ignore_errors=True)
 
     def __enter__(self) -> SpillDir:
         return self

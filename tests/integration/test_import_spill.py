@@ -41,10 +41,15 @@ def spilled(monkeypatch) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     close = SpillDir.close
 
     def keep(self: SpillDir) -> None:
+        if self._path is None:  # nothing was spilled to disk
+            seen["dirs"].append(None)
+            close(self)
+            return
         assert not os.listdir(self.path)  # each file is unlinked once opened
         for spill in self._spills:
-            spill._file.flush()
-            seen["files"][os.path.basename(spill.path)] = os.pread(spill._fd, spill._file_end, 0)
+            if spill._file is not None:
+                spill._file.flush()
+                seen["files"][os.path.basename(spill.path)] = os.pread(spill._fd, spill._file_end, 0)
         seen["dirs"].append((self.path, stat.S_IMODE(os.stat(self.path).st_mode)))
         close(self)
 
@@ -72,12 +77,21 @@ def test_the_spill_files_hold_none_of_the_input_in_clear(tmp_path, spilled):
 def test_the_spill_directory_is_private_and_removed_at_the_end(tmp_path, spilled):
     app = CadreLedger(str(tmp_path / "ledger.db"))
 
-    app.import_lines(lines(EXAMPLES), "clerk", dry_run=True)
-    app.import_lines(lines(EXAMPLES), "clerk")
+    app.import_lines(lines(PROVINCE), "clerk", dry_run=True)
+    app.import_lines(lines(PROVINCE), "clerk")
 
     assert len(spilled["dirs"]) == 2
     for path, mode in spilled["dirs"]:
         assert mode == 0o700 and not os.path.exists(path)
+    app.close()
+
+
+def test_a_small_import_spills_nothing_to_disk(tmp_path, spilled):
+    app = CadreLedger(str(tmp_path / "ledger.db"))
+
+    report = app.import_lines(lines(EXAMPLES[:3]), "clerk")
+
+    assert report.recorded == 3 and spilled["dirs"] == [None] and not spilled["files"]
     app.close()
 
 
@@ -89,7 +103,7 @@ def test_the_spill_directory_is_removed_when_the_write_fails(tmp_path, spilled, 
 
     monkeypatch.setattr(app, "write_events", broken)
     with pytest.raises(RuntimeError, match="disk on fire"):
-        app.import_lines(lines(EXAMPLES), "clerk")
+        app.import_lines(lines(PROVINCE), "clerk")
 
     (path, _), = spilled["dirs"]
     assert not os.path.exists(path)

@@ -18,7 +18,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -50,9 +50,20 @@ def _counting_sleeps() -> list[int]:
 def worker(role: str, url: str, cadres: list[str], number: int, seconds: float, out: Any) -> None:
     """Run a clerk or a reader; a crash is reported as a result, so that the run never waits forever."""
     try:
-        out.put((clerk if role == "clerk" else reader)(url, cadres, number, seconds))
+        began = time.time()
+        result = (clerk if role == "clerk" else reader)(url, cadres, number, seconds)
+        out.put({**result, "began": began, "ended": time.time()})
     except BaseException as e:  # noqa: BLE001 - reported, not raised: the run counts it
         out.put({"role": "crashed", "latencies": [], "failures": [f"{type(e).__name__}: {e}"], "retries": 0})
+
+
+def _rounds(seconds: float) -> Iterator[int]:
+    """1, 2, 3, … until `seconds` have passed."""
+    deadline = time.monotonic() + seconds
+    n = 0
+    while time.monotonic() < deadline:
+        n += 1
+        yield n
 
 
 def clerk(url: str, cadres: list[str], number: int, seconds: float) -> dict[str, Any]:
@@ -67,11 +78,7 @@ def clerk(url: str, cadres: list[str], number: int, seconds: float) -> dict[str,
     recorded: list[str] = []
     latencies: list[float] = []
     failures: list[str] = []
-    began = time.time()
-    deadline = time.monotonic() + seconds
-    n = 0
-    while time.monotonic() < deadline:
-        n += 1
+    for n in _rounds(seconds):
         decision = {"type": "commendation", "on": "2026-11-02", "cadre": rng.choice(cadres), "kind": "citation",
                     "id": f"load-{number}-{n}"}
         start = time.perf_counter()
@@ -87,7 +94,7 @@ def clerk(url: str, cadres: list[str], number: int, seconds: float) -> dict[str,
             recorded.append(decision["id"])
     app.close()
     return {"role": "clerk", "recorded": recorded, "latencies": latencies, "failures": failures,
-            "retries": retries[0], "began": began, "ended": time.time()}
+            "retries": retries[0]}
 
 
 def reader(url: str, cadres: list[str], number: int, seconds: float) -> dict[str, Any]:
@@ -101,11 +108,7 @@ def reader(url: str, cadres: list[str], number: int, seconds: float) -> dict[str
     rng = random.Random(1000 + number)
     latencies: list[float] = []
     failures: list[str] = []
-    began = time.time()
-    deadline = time.monotonic() + seconds
-    n = 0
-    while time.monotonic() < deadline:
-        n += 1
+    for n in _rounds(seconds):
         start = time.perf_counter()
         try:
             app = CadreLedger(url, mode="read")  # a query is a command: it opens the ledger, as the CLI does
@@ -121,8 +124,7 @@ def reader(url: str, cadres: list[str], number: int, seconds: float) -> dict[str
             failures.append(f"{type(e).__name__}: {e}")
             continue
         latencies.append(time.perf_counter() - start)
-    return {"role": "reader", "latencies": latencies, "failures": failures, "retries": retries[0],
-            "began": began, "ended": time.time()}
+    return {"role": "reader", "latencies": latencies, "failures": failures, "retries": retries[0]}
 
 
 

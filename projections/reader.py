@@ -19,6 +19,7 @@ from ledger.post import LeadershipPost
 from ledger.replay import Replayed, replay_streams
 from ledger.rules.handover import compute_handovers
 from ledger.rules.reports import compute_reports
+from ledger.storage.failures import driver_errors, is_contention
 from ledger.storage.meta import read_meta, record_meta
 from ledger.storage.session import Cursor
 from ledger.vocab import term_key
@@ -48,6 +49,7 @@ class Reader:
         self.app, self.progress = app, progress
         self.notes: list[str] = []  # what people should know about how an answer was found (stderr)
         self._now: Rows | None = None
+        self._busy: str | None = None  # why the tables could not be brought up to date (a lock held elsewhere)
         self.stored = StoredRows(app.keys)
         if app.mode == "write":
             create_tables(app.session)
@@ -63,9 +65,15 @@ class Reader:
             if not tables_exist(c):
                 return False
             at = position(c)
-        if self.app.writable:
-            self.catch_up()
-            return True
+        if self.app.writable and self._busy is None:
+            try:
+                self.catch_up()
+                return True
+            except driver_errors() as e:
+                if not is_contention(e):
+                    raise
+                # writers hold the lock: this query reads the tables with the lag derived in memory instead
+                self._busy = "other writers held the lock"
         return at >= (self.app.recorder.max_notification_id() or 0)
 
     def _rows_in_the_clear(self) -> bool:
@@ -107,7 +115,7 @@ class Reader:
                     bar(1)
                 for table, values in runner.rows_for(self.app, subject).items():
                     rows[table] += values
-        why = self.app.access.why_not or "this process may not write"
+        why = self._busy or self.app.access.why_not or "this process may not write"
         behind = head - at
         lag = "were never built" if not built else f"lag {behind:,} event{'s' if behind != 1 else ''}"
         self.notes.append(f"the reporting tables {lag} and {why}: derived from the events in memory")

@@ -115,8 +115,10 @@ def seal(cursor: Any, tables: Tables, rows: Sequence[InsertedRow], stamp: Stamp)
         previous = row[0]
     seals, nodes, chain_head = seal_rows(size, chain_head, frontier, rows, micros(stamp.now))
     if tables.dialect == "postgresql" and len(rows) >= COPY_FROM:
-        _copy_postgres(cursor, sql.copy_seals, SEAL_TYPES, seals)
-        _copy_postgres(cursor, sql.copy_nodes, NODE_TYPES, nodes)
+        from ledger.storage.postgres import copy_rows  # the driver is loaded only for PostgreSQL ledgers
+
+        copy_rows(cursor, sql.copy_seals, SEAL_TYPES, seals)  # a quarter less time than INSERT … FROM unnest
+        copy_rows(cursor, sql.copy_nodes, NODE_TYPES, nodes)
     elif tables.dialect == "postgresql":  # in pipeline mode (see `ledger.storage.postgres`): no COPY
         _unnest_postgres(cursor, sql.insert_seals, SEAL_TYPES, seals)
         _unnest_postgres(cursor, sql.insert_nodes, NODE_TYPES, nodes)
@@ -138,17 +140,6 @@ def seal_rows(size: int, chain_head: bytes, frontier: list[bytes], rows: Sequenc
     seals = [(row[0], size + n, row[1], row[2], digest, link, fmt, recorded_at)
              for n, (row, digest, link) in enumerate(zip(rows, digests, chains))]
     return seals, nodes, chain_head
-
-
-def _copy_postgres(cursor: Any, copy: str, types: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
-    """Insert `rows` with COPY … FROM STDIN in binary (a quarter less time than INSERT … FROM unnest)."""
-    if not rows:
-        return
-    with cursor.copy(copy) as stream:
-        stream.set_types(types)
-        write = stream.write_row
-        for row in rows:
-            write(row)
 
 
 def _unnest_postgres(cursor: Any, insert: str, types: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:

@@ -202,3 +202,25 @@ def test_a_snapshot_another_process_took_meanwhile_does_not_fail_a_read(db_url, 
     assert second.facts(Cadre, cadre) == saved[0]
     first.close()
     second.close()
+
+
+def test_a_query_while_writers_hold_the_lock_derives_the_lag_in_memory_instead_of_failing(ledger, monkeypatch):
+    import sqlite3
+
+    Reader(ledger).catch_up()
+    ledger.import_lines(lines(EXAMPLES[:20]), "clerk")
+    day = date(2023, 9, 1)
+    expected = Reader(ledger).list_cadres(day)  # caught up first
+    ledger.import_lines(lines(EXAMPLES[20:]), "clerk")
+
+    def locked(*_args, **_kwargs):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(runner, "catch_up", locked)
+    reader = Reader(ledger)
+    got = reader.list_cadres(day)
+    monkeypatch.undo()
+    want = Reader(ledger).list_cadres(day)  # caught up
+
+    assert got == want and expected != want
+    assert any("other writers held the lock" in note for note in reader.notes)

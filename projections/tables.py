@@ -36,6 +36,8 @@ INDEXES: tuple[str, ...] = (
     "CREATE INDEX IF NOT EXISTS proj_findings_subject ON proj_findings (subject)",
     "CREATE INDEX IF NOT EXISTS proj_reports_cadre ON proj_reports (cadre)",
     "CREATE INDEX IF NOT EXISTS proj_handovers_post ON proj_handovers (post)",
+    "CREATE INDEX IF NOT EXISTS proj_handovers_outgoing ON proj_handovers (outgoing)",  # a cadre's handovers
+    "CREATE INDEX IF NOT EXISTS proj_handovers_incoming ON proj_handovers (incoming)",
     "CREATE INDEX IF NOT EXISTS proj_cases_case ON proj_cases (case_no)",
     "CREATE INDEX IF NOT EXISTS proj_cases_stream ON proj_cases (stream)",
     "CREATE INDEX IF NOT EXISTS proj_cadres_unit ON proj_cadres (unit)",

@@ -7,18 +7,19 @@ refused line, as its message.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ledger.decisions import content_hash, parse, with_id
 from ledger.errors import InvalidDecision
 from ledger.subjects import SUBJECTS
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 CHUNK = 2000
 WORKERS = 0  # worker processes for a file of more than one chunk; 0: parse in the process itself (on 2 cores
@@ -45,16 +46,25 @@ class Refused(NamedTuple):
     message: str
 
 
+def _start_methods() -> list[str]:
+    import multiprocessing
+
+    return multiprocessing.get_all_start_methods()
+
+
 def parsed_lines(lines: Iterable[tuple[int, Any]], hasher: Hasher) -> Iterator[Parsed | Refused]:
     """Each line parsed or refused, in line order; in worker processes (WORKERS) when there is more than a chunk."""
     source = iter(lines)
     first = _plain(list(islice(source, CHUNK)))
     workers = min(WORKERS, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-    if len(first) < CHUNK or workers < 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if len(first) < CHUNK or workers < 1 or "fork" not in _start_methods():
         yield from parse_chunk(first, hasher)
         for chunk in _chunks(source):
             yield from parse_chunk(chunk, hasher)
         return
+    import multiprocessing  # only for a file parsed in worker processes
+    from concurrent.futures import ProcessPoolExecutor
+
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                              initializer=_set_hasher, initargs=(hasher,)) as pool:
         waiting: deque[Future[list[Parsed | Refused]]] = deque([pool.submit(_parse_in_worker, first)])

@@ -17,9 +17,10 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from types import TracebackType
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 BLOCK = 1 << 14
 _LENGTH = struct.Struct("<I")  # before each record in a block: its length
@@ -32,7 +33,7 @@ class Spill:
     def __init__(self, path: Callable[[], str]) -> None:
         self._path = path
         self.path: str | None = None  # the file's name, once it is made (it is unlinked at once)
-        self._aead = AESGCM(AESGCM.generate_key(bit_length=256))
+        self._aead: AESGCM | None = None  # its key is made with the file
         self._file: BinaryIO | None = None
         self._fd = -1
         self._starts = array("Q")  # by block: the offset of its first record
@@ -105,11 +106,15 @@ class Spill:
         if not self._buffer:
             return
         if self._file is None:
+            from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # a small import never needs it
+
+            self._aead = AESGCM(AESGCM.generate_key(bit_length=256))
             self.path = path = self._path()
             self._file = open(path, "w+b")  # noqa: SIM115 - closed by close()
             self._fd = self._file.fileno()
             os.unlink(path)  # read and written through the open file alone: nothing is left if the process is killed
         nonce = (len(self._starts) + 1).to_bytes(_NONCE, "big")  # unique under this file's own key
+        assert self._aead is not None  # made with the file, above
         sealed = nonce + self._aead.encrypt(nonce, bytes(self._buffer), None)
         self._file.write(sealed)
         self._file.flush()
@@ -128,6 +133,7 @@ class Spill:
 
     def _open(self, block: int) -> bytes:
         sealed = os.pread(self._fd, self._sizes[block], self._places[block])
+        assert self._aead is not None  # a block is read only once written
         return self._aead.decrypt(sealed[:_NONCE], sealed[_NONCE:], None)
 
 

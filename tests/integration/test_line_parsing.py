@@ -50,7 +50,9 @@ def test_a_small_file_is_parsed_in_the_process_itself(monkeypatch):
     def no_pool(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("a worker process was started")
 
-    monkeypatch.setattr(ledger.line_parsing, "ProcessPoolExecutor", no_pool)
+    import concurrent.futures
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
 
     parsed = list(ledger.line_parsing.parsed_lines(enumerate(copy.deepcopy(EXAMPLES), start=1), lambda b: "h"))
 

@@ -67,13 +67,13 @@ class Reader:
             at = position(c)
         if self.app.writable and self._busy is None:
             try:
-                self.catch_up()
+                runner.catch_up(self.app, wait=False)  # a query does not queue behind another's catch-up
                 return True
             except driver_errors() as e:
                 if not is_contention(e):
                     raise
                 # writers hold the lock: this query reads the tables with the lag derived in memory instead
-                self._busy = "other writers held the lock"
+                self._busy = "another process held the lock"
         return at >= (self.app.recorder.max_notification_id() or 0)
 
     def _rows_in_the_clear(self) -> bool:

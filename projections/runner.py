@@ -30,10 +30,11 @@ BACKLOG = 20_000
 BATCH = 200
 
 
-def claim(c: Cursor, dialect: str) -> int:
+def claim(c: Cursor, dialect: str, wait: bool = True) -> int:
     """The tracked position, locked until the end of this transaction, so that catch-ups in other processes
-    wait for this one and then see where it left the read models (SQLite's write transactions already wait)."""
-    lock = " FOR UPDATE" if dialect == "postgresql" else ""
+    wait for this one and then see where it left the read models (SQLite's write transactions already wait).
+    Without `wait`, a lock held elsewhere is an error at once (PostgreSQL: "could not obtain lock")."""
+    lock = (" FOR UPDATE" if wait else " FOR UPDATE NOWAIT") if dialect == "postgresql" else ""
     row = c.execute(f"SELECT position FROM proj_tracking WHERE projection = ?{lock}", (NAME,)).fetchone()
     return int(row[0]) if row else 0
 
@@ -87,8 +88,10 @@ def advance(c: Cursor, old: int, new: int) -> None:
 
 
 def catch_up(app: CadreLedger, page: int = PAGE, progress: Callable[[int], None] | None = None,
-             limit: int | None = None) -> int:
-    """Apply every event after the tracked position; returns how many were applied.
+             limit: int | None = None, wait: bool = True) -> int:
+    """Apply every event after the tracked position; returns how many were applied. Without `wait`, a page
+    that another process is applying at this moment raises its lock error at once (a query then derives the
+    lag in memory) instead of waiting for it.
 
     Each page's subjects are derived from their events up to the page's last position only (events recorded
     meanwhile wait for the next page), so that the tables at a tracked position are exactly what the events
@@ -116,7 +119,7 @@ def catch_up(app: CadreLedger, page: int = PAGE, progress: Callable[[int], None]
         derived = [(s, rows_for(app, s)) for s in subjects_as_of(app, versions)]
         try:
             with app.session.transaction() as c:
-                if claim(c, app.session.dialect) != start:  # another process applied this page meanwhile
+                if claim(c, app.session.dialect, wait) != start:  # another process applied this page meanwhile
                     raise ProjectionConflict(f"the read models moved past position {start} meanwhile")
                 for subject, rows in derived:
                     replace_subject(c, subject, rows, stored)

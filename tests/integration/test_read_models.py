@@ -223,4 +223,29 @@ def test_a_query_while_writers_hold_the_lock_derives_the_lag_in_memory_instead_o
     want = Reader(ledger).list_cadres(day)  # caught up
 
     assert got == want and expected != want
-    assert any("other writers held the lock" in note for note in reader.notes)
+    assert any("another process held the lock" in note for note in reader.notes)
+
+
+def test_a_query_does_not_queue_behind_another_process_catching_up_on_postgresql(pg_url):
+    import psycopg
+
+    from ledger.app import CadreLedger
+
+    app = CadreLedger(pg_url)
+    Reader(app).catch_up()
+    app.import_lines(lines(EXAMPLES[:20]), "clerk")
+    Reader(app).catch_up()
+    app.import_lines(lines(EXAMPLES[20:]), "clerk")
+    day = date(2023, 9, 1)
+    base, schema = pg_url.split("?schema=")
+    with psycopg.connect(base) as other:  # another process in the middle of a catch-up: the position locked
+        other.execute(f"SELECT position FROM {schema}.proj_tracking FOR UPDATE")
+        reader = Reader(CadreLedger(pg_url, mode="read"))
+        got = reader.list_cadres(day)  # would wait for `other` forever if it queued
+        other.rollback()
+    want = Reader(app).list_cadres(day)
+
+    assert got == want
+    assert any("another process held the lock" in note for note in reader.notes)
+    reader.app.close()
+    app.close()

@@ -249,3 +249,35 @@ def test_a_query_does_not_queue_behind_another_process_catching_up_on_postgresql
     assert any("another process held the lock" in note for note in reader.notes)
     reader.app.close()
     app.close()
+
+
+def test_a_query_does_not_wait_for_a_writer_holding_the_sqlite_lock(tmp_path):
+    import sqlite3
+    import threading
+
+    from ledger.app import CadreLedger
+
+    path = str(tmp_path / "ledger.db")
+    app = CadreLedger(path)
+    Reader(app).catch_up()
+    app.import_lines(lines(EXAMPLES[:20]), "clerk")
+    Reader(app).catch_up()
+    app.import_lines(lines(EXAMPLES[20:]), "clerk")
+    day = date(2023, 9, 1)
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another process in the middle of a write
+    answered = []
+    reader = Reader(CadreLedger(path, mode="read"))
+    query = threading.Thread(target=lambda: answered.append(reader.list_cadres(day)), daemon=True)
+    query.start()
+    query.join(20)  # the ledger's lock timeout is 30 s: a query that waited for the lock would not be done
+    # (its catch-up reads first, and SQLite refuses a reading transaction's write at once while another holds
+    # the lock: nothing waits)
+    writer.execute("ROLLBACK")
+    writer.close()
+    want = Reader(app).list_cadres(day)
+
+    assert answered and answered[0] == want
+    assert any("another process held the lock" in note for note in reader.notes)
+    reader.app.close()
+    app.close()

@@ -50,9 +50,11 @@ def _counting_sleeps() -> list[int]:
 def worker(role: str, url: str, cadres: list[str], number: int, seconds: float, out: Any) -> None:
     """Run a clerk or a reader; a crash is reported as a result, so that the run never waits forever."""
     try:
+        sys.path.insert(0, str(ROOT))
+        retries = _counting_sleeps()
         began = time.time()
         result = (clerk if role == "clerk" else reader)(url, cadres, number, seconds)
-        out.put({**result, "began": began, "ended": time.time()})
+        out.put({**result, "retries": retries[0], "began": began, "ended": time.time()})
     except BaseException as e:  # noqa: BLE001 - reported, not raised: the run counts it
         out.put({"role": "crashed", "latencies": [], "failures": [f"{type(e).__name__}: {e}"], "retries": 0})
 
@@ -67,12 +69,10 @@ def _rounds(seconds: float) -> Iterator[int]:
 
 
 def clerk(url: str, cadres: list[str], number: int, seconds: float) -> dict[str, Any]:
-    """Record commendations one at a time until the time is up; report ids recorded, latencies, retries."""
-    sys.path.insert(0, str(ROOT))
+    """Record commendations one at a time until the time is up; report ids recorded, latencies, failures."""
     from ledger.app import CadreLedger
     from ledger.errors import LedgerError
 
-    retries = _counting_sleeps()
     app = CadreLedger(url)
     rng = random.Random(number)
     recorded: list[str] = []
@@ -93,18 +93,15 @@ def clerk(url: str, cadres: list[str], number: int, seconds: float) -> dict[str,
         elif report.recorded:
             recorded.append(decision["id"])
     app.close()
-    return {"role": "clerk", "recorded": recorded, "latencies": latencies, "failures": failures,
-            "retries": retries[0]}
+    return {"role": "clerk", "recorded": recorded, "latencies": latencies, "failures": failures}
 
 
 def reader(url: str, cadres: list[str], number: int, seconds: float) -> dict[str, Any]:
     """Alternate `show` of a random cadre and `list --not-promotable` until the time is up."""
-    sys.path.insert(0, str(ROOT))
     from ledger.app import CadreLedger
     from ledger.errors import LedgerError
     from projections.reader import Reader
 
-    retries = _counting_sleeps()
     rng = random.Random(1000 + number)
     latencies: list[float] = []
     failures: list[str] = []
@@ -124,7 +121,7 @@ def reader(url: str, cadres: list[str], number: int, seconds: float) -> dict[str
             failures.append(f"{type(e).__name__}: {e}")
             continue
         latencies.append(time.perf_counter() - start)
-    return {"role": "reader", "latencies": latencies, "failures": failures, "retries": retries[0]}
+    return {"role": "reader", "latencies": latencies, "failures": failures}
 
 
 

@@ -72,7 +72,7 @@ class Reader:
             except driver_errors() as e:
                 if not is_contention(e):
                     raise
-                # writers hold the lock: this query reads the tables with the lag derived in memory instead
+                # another process holds the lock: this query reads the tables with the lag derived in memory
                 self._busy = "another process held the lock"
         return at >= (self.app.recorder.max_notification_id() or 0)
 

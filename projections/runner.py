@@ -31,9 +31,10 @@ BATCH = 200
 
 
 def claim(c: Cursor, dialect: str, wait: bool = True) -> int:
-    """The tracked position, locked until the end of this transaction, so that catch-ups in other processes
-    wait for this one and then see where it left the read models (SQLite's write transactions already wait).
-    Without `wait`, a lock held elsewhere is an error at once (PostgreSQL: "could not obtain lock")."""
+    """The tracked position, locked until the end of this transaction on PostgreSQL, so that catch-ups in other
+    processes wait for this one and then see where it left the read models; without `wait`, a lock held
+    elsewhere is an error at once ("could not obtain lock"). On SQLite, a transaction that has read is refused
+    the write lock at once ("database is locked") while another process holds it."""
     lock = (" FOR UPDATE" if wait else " FOR UPDATE NOWAIT") if dialect == "postgresql" else ""
     row = c.execute(f"SELECT position FROM proj_tracking WHERE projection = ?{lock}", (NAME,)).fetchone()
     return int(row[0]) if row else 0

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import copy
-import os
 import subprocess
 from datetime import UTC, date, datetime
 from typing import Any
@@ -26,6 +25,7 @@ from ledger.topics import DECISION_TYPES, SNAPSHOT_INTERVAL, SNAPSHOT_TOPIC, SUB
 from projections.quick import quick_status
 from projections.reader import Reader
 from tests.conftest import BACKENDS
+from tests.reliability.support import tmpfs
 
 KEY = base64.b64encode(bytes(range(32))).decode()
 PROVINCE = [*EXAMPLES, *generate(cadres=12, years=4, seed=11)]  # with handovers, sanctions, reports
@@ -161,12 +161,7 @@ def test_the_quick_read_writes_nothing(tmp_path):
 
 
 def test_the_quick_read_answers_from_a_read_only_file_system(tmp_path):
-    disk = tmp_path / "disk"
-    disk.mkdir()
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(disk)],
-                                           capture_output=True).returncode:
-        pytest.skip("cannot mount a tmpfs here (needs root and CAP_SYS_ADMIN)")
-    try:
+    with tmpfs(tmp_path / "disk", "8m") as disk:
         url = str(disk / "ledger.db")
         build(url, EXAMPLES)
         subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
@@ -175,5 +170,3 @@ def test_the_quick_read_answers_from_a_read_only_file_system(tmp_path):
 
         assert status is not None and status == the_readers_status(url, "HB-000123", date(2026, 6, 30),
                                                                    status["known_at"])
-    finally:
-        subprocess.run(["umount", "-l", str(disk)], check=True)

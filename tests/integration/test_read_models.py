@@ -226,16 +226,24 @@ def test_a_query_while_writers_hold_the_lock_derives_the_lag_in_memory_instead_o
     assert any("another process held the lock" in note for note in reader.notes)
 
 
+def lagging(url):
+    """A ledger whose reporting tables were brought up to date half way through the examples."""
+    from ledger.app import CadreLedger
+
+    app = CadreLedger(url)
+    Reader(app).catch_up()
+    app.import_lines(lines(EXAMPLES[:20]), "clerk")
+    Reader(app).catch_up()
+    app.import_lines(lines(EXAMPLES[20:]), "clerk")
+    return app
+
+
 def test_a_query_does_not_queue_behind_another_process_catching_up_on_postgresql(pg_url):
     import psycopg
 
     from ledger.app import CadreLedger
 
-    app = CadreLedger(pg_url)
-    Reader(app).catch_up()
-    app.import_lines(lines(EXAMPLES[:20]), "clerk")
-    Reader(app).catch_up()
-    app.import_lines(lines(EXAMPLES[20:]), "clerk")
+    app = lagging(pg_url)
     day = date(2023, 9, 1)
     base, schema = pg_url.split("?schema=")
     with psycopg.connect(base) as other:  # another process in the middle of a catch-up: the position locked
@@ -258,11 +266,7 @@ def test_a_query_does_not_wait_for_a_writer_holding_the_sqlite_lock(tmp_path):
     from ledger.app import CadreLedger
 
     path = str(tmp_path / "ledger.db")
-    app = CadreLedger(path)
-    Reader(app).catch_up()
-    app.import_lines(lines(EXAMPLES[:20]), "clerk")
-    Reader(app).catch_up()
-    app.import_lines(lines(EXAMPLES[20:]), "clerk")
+    app = lagging(path)
     day = date(2023, 9, 1)
     writer = sqlite3.connect(path, isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")  # another process in the middle of a write

@@ -117,3 +117,19 @@ def one_line_errors(stderr: str) -> list[str]:
     """The lines of stderr, asserting that none belongs to a traceback."""
     assert "Traceback" not in stderr and "internal error" not in stderr, stderr
     return [line for line in stderr.splitlines() if line.strip()]
+
+
+@contextmanager
+def tmpfs(disk: Path, size: str) -> Iterator[Path]:
+    """A tmpfs of `size` (`2m`) mounted at `disk` for the block, unmounted after (root only; the test is
+    skipped where mounting is not allowed)."""
+    import pytest
+
+    disk.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(disk)],
+                                           capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here (needs root and CAP_SYS_ADMIN)")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=True)

@@ -7,7 +7,6 @@ provoke on demand (a full disk on PostgreSQL, a disk I/O error).
 """
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
 import subprocess
@@ -32,6 +31,7 @@ from tests.reliability.support import (
     one_line_errors,
     raw_cursor,
     start,
+    tmpfs,
 )
 
 FAULTS = {
@@ -203,13 +203,8 @@ def test_an_immutable_sqlite_file_is_refused_at_open_and_verifies_once_writable(
 @pytest.fixture
 def small_disk(tmp_path):
     """A 2 MB tmpfs mounted at tmp_path/disk (root only; skipped where mounting is not allowed)."""
-    disk = tmp_path / "disk"
-    disk.mkdir()
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(disk)],
-                                           capture_output=True).returncode:
-        pytest.skip("cannot mount a tmpfs here (needs root and CAP_SYS_ADMIN)")
-    yield disk
-    subprocess.run(["umount", "-l", str(disk)], check=True)
+    with tmpfs(tmp_path / "disk", "2m") as disk:
+        yield disk
 
 
 @pytest.mark.slow
